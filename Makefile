@@ -1,0 +1,58 @@
+# ticketflow — `make run` starts everything, `make test` tests everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.local/bin/uv)
+PY := $(CURDIR)/.venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help deps system-deps python-deps kafka-jars run servers test test-unit lint bench clean
+
+help:
+	@echo "make run    install what is missing, start Kafka, MongoDB and all services, post demo tickets"
+	@echo "make test   install what is missing, lint, run unit, integration and end-to-end tests"
+	@echo "make bench  run the benchmarks under tests/bench (not part of make test)"
+	@echo "make lint   ruff and mypy"
+
+deps: system-deps python-deps kafka-jars
+
+# Java runs the Kafka broker and Maven fetches its jars; both come from Debian if missing.
+system-deps:
+	@command -v java >/dev/null && command -v mvn >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q default-jre-headless maven)
+
+$(CURDIR)/.local/bin/uv:
+	python3 -m venv .local/uv-venv
+	.local/uv-venv/bin/pip install -q "uv==$(UV_VERSION)"
+	mkdir -p .local/bin && ln -sf ../uv-venv/bin/uv .local/bin/uv
+
+python-deps: $(UV)
+	$(UV) sync --frozen
+
+kafka-jars: python-deps
+	$(PY) -c "from deploy.local.kafka import ensure_kafka_jars; ensure_kafka_jars()"
+
+run: deps
+	$(PY) -m deploy.local run
+
+servers: deps
+	$(PY) -m deploy.local servers
+
+lint: python-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy shared services deploy
+
+test: deps lint
+	$(PY) -m pytest
+
+test-unit: python-deps
+	$(PY) -m pytest -m "not integration and not e2e"
+
+bench: deps
+	$(PY) -m pytest tests/bench -p no:cacheprovider -s -o testpaths=tests/bench
+
+clean:
+	rm -rf .local/run .pytest_cache .mypy_cache .ruff_cache

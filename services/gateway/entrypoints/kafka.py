@@ -1,0 +1,27 @@
+"""The gateway's Kafka entrypoint: every event that changes the ticket read model."""
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from services.gateway.app import handlers
+from services.gateway.bootstrap_types import GatewayContext
+from services.gateway.domain import projection
+from services.gateway.domain.projection import ViewChange
+from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
+from shared.kafka.routing import EventRouter
+
+E = TypeVar("E", bound=EventEnvelope)
+
+
+def ticket_events(ctx: GatewayContext) -> EventRouter:
+    router = EventRouter()
+
+    def projecting(to_change: Callable[[E], ViewChange]) -> Callable[[E], Awaitable[None]]:
+        async def handle(event: E) -> None:
+            await handlers.project(event.event_id, to_change(event), ctx.new_uow)
+
+        return handle
+
+    router.on(TicketRegistered, projecting(projection.registered))
+    router.on(TicketAssigned, projecting(projection.assigned))
+    return router

@@ -1,0 +1,41 @@
+"""The two kinds of error a service raises on purpose.
+
+A caller's mistake is a :class:`RequestError` subclass and becomes a 4xx at the HTTP edge
+(or a rejection event on Kafka). Anything else is a bug and is never handled quietly.
+"""
+
+from collections.abc import Iterable
+
+
+class RequestError(Exception):
+    """The caller asked for something that cannot be done; nothing was changed."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def detail(self) -> dict[str, object]:
+        return {"message": self.message}
+
+
+class NotFound(RequestError):
+    status_code = 404
+
+
+class Conflict(RequestError):
+    """The request clashes with the current state (illegal transition, stale version)."""
+
+    status_code = 409
+
+    def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.allowed = sorted(allowed)
+
+    def detail(self) -> dict[str, object]:
+        return {"message": self.message, "allowed": self.allowed}
+
+
+class TransientConflict(Exception):
+    """A concurrent transaction touched the same data; running the use case again is safe."""

@@ -1,0 +1,46 @@
+"""Kafka topic names.
+
+Every name hangs off a namespace (``ticketflow`` in production) so that a test run can
+isolate itself on the shared broker by choosing a unique namespace.
+"""
+
+from dataclasses import dataclass
+
+DLQ_SUFFIX = ".dlq"
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}{DLQ_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Topics:
+    namespace: str = "ticketflow"
+
+    @property
+    def upstream_submissions(self) -> str:
+        return f"{self.namespace}.upstream.submissions"
+
+    @property
+    def upstream_returns(self) -> str:
+        return f"{self.namespace}.upstream.returns"
+
+    @property
+    def intake_events(self) -> str:
+        return f"{self.namespace}.intake.events"
+
+    @property
+    def dispatch_events(self) -> str:
+        return f"{self.namespace}.dispatch.events"
+
+    @property
+    def sla_events(self) -> str:
+        return f"{self.namespace}.sla.events"
+
+    @property
+    def qc_events(self) -> str:
+        return f"{self.namespace}.qc.events"
+
+    @property
+    def notify_events(self) -> str:
+        return f"{self.namespace}.notify.events"

@@ -1,0 +1,1 @@
+"""Kafka plumbing: broker factory, reliable (at-least-once) consumption, batch publishing."""

@@ -1,0 +1,102 @@
+"""FastStream Kafka broker factory and the one way services subscribe to a topic.
+
+Every subscription is at-least-once: an explicit group id, auto-commit off, the offset
+committed only after :class:`~shared.kafka.delivery.ReliableDelivery` returned (the
+handler succeeded or the message went to ``<topic>.dlq``). If delivery itself raises,
+the message is nacked (the consumer seeks back to it) and is processed again.
+"""
+
+import logging
+from collections.abc import Sequence
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
+
+from shared.events.topics import dead_letter_topic
+from shared.kafka.delivery import InboundMessage, MessageHandler, ReliableDelivery, RetryPolicy
+from shared.settings import KafkaSettings
+
+AT_LEAST_ONCE = AckPolicy.NACK_ON_ERROR
+
+
+def create_broker(
+    settings: KafkaSettings, client_id: str, tracer_provider: TracerProvider | None = None
+) -> KafkaBroker:
+    middlewares = [KafkaTelemetryMiddleware(tracer_provider=tracer_provider)]
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=client_id,
+        ack_policy=AT_LEAST_ONCE,
+        middlewares=middlewares,
+        graceful_timeout=10.0,
+        logger=logging.getLogger(f"faststream.{client_id}"),
+    )
+
+
+class BrokerDeadLetters:
+    """Publishes a failed message unchanged to ``<topic>.dlq`` with the error in headers."""
+
+    def __init__(self, broker: KafkaBroker, consumer: str) -> None:
+        self._broker = broker
+        self._consumer = consumer
+
+    async def send(self, message: InboundMessage, error: BaseException, attempts: int) -> None:
+        headers = {k: v.decode(errors="replace") for k, v in message.headers.items()}
+        headers |= {
+            "x-dlq-consumer": self._consumer,
+            "x-dlq-error-type": type(error).__qualname__,
+            "x-dlq-error": str(error)[:2000],
+            "x-dlq-attempts": str(attempts),
+            "x-dlq-source": f"{message.topic}/{message.partition}/{message.offset}",
+        }
+        await self._broker.publish(
+            message.value,
+            topic=dead_letter_topic(message.topic),
+            key=message.key,
+            headers=headers,
+        )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    settings: KafkaSettings,
+    *,
+    topics: Sequence[str],
+    group_id: str,
+    handler: MessageHandler,
+) -> None:
+    """Consume ``topics`` as consumer group ``group_id``, at least once, with DLQ."""
+    policy = RetryPolicy(
+        max_attempts=settings.consumer_max_attempts,
+        initial_backoff_s=settings.consumer_backoff_initial_s,
+        max_backoff_s=settings.consumer_backoff_max_s,
+    )
+    delivery = ReliableDelivery(handler, policy, BrokerDeadLetters(broker, group_id))
+
+    async def on_message(msg: KafkaMessage) -> None:
+        await delivery(_inbound(msg))
+
+    broker.subscriber(
+        *topics,
+        group_id=group_id,
+        ack_policy=AT_LEAST_ONCE,
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=settings.consumer_session_timeout_ms // 4,
+    )(on_message)
+
+
+def _inbound(msg: KafkaMessage) -> InboundMessage:
+    record = msg.raw_message
+    assert not isinstance(record, tuple), "batch records are not delivered one by one"
+    return InboundMessage(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value or b"",
+        headers={k: bytes(v) for k, v in record.headers},
+    )

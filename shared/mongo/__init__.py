@@ -1,0 +1,1 @@
+"""MongoDB plumbing on PyMongo's async API (``AsyncMongoClient``; Motor is deprecated)."""

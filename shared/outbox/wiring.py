@@ -1,0 +1,31 @@
+"""Builds a service's outbox relay from its settings."""
+
+from datetime import timedelta
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.clock import Clock
+from shared.kafka.producer import KafkaOutboxPublisher
+from shared.mongo.outbox_store import MongoOutboxStore
+from shared.outbox.relay import OutboxRelay
+from shared.settings import KafkaSettings, OutboxSettings
+
+
+def create_relay(
+    kafka: KafkaSettings,
+    settings: OutboxSettings,
+    db: AsyncDatabase[Any],
+    clock: Clock,
+    client_id: str,
+) -> tuple[OutboxRelay, KafkaOutboxPublisher]:
+    publisher = KafkaOutboxPublisher(kafka.kafka_bootstrap_servers, client_id)
+    relay = OutboxRelay(
+        MongoOutboxStore(db),
+        publisher,
+        clock,
+        batch_size=settings.outbox_batch_size,
+        lease=timedelta(seconds=settings.outbox_lease_s),
+        poll_interval_s=settings.outbox_poll_interval_s,
+    )
+    return relay, publisher

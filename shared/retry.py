@@ -1,0 +1,22 @@
+"""Re-running a use case whose transaction lost a race with a concurrent one."""
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from shared.errors import TransientConflict
+
+T = TypeVar("T")
+
+
+async def retry_transient(work: Callable[[], Awaitable[T]], attempts: int = 8) -> T:
+    for attempt in range(1, attempts + 1):
+        try:
+            return await work()
+        except TransientConflict:
+            if attempt == attempts:
+                raise
+            # Jitter spreads the retries of transactions that collided on one document.
+            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise AssertionError("unreachable")

@@ -1,0 +1,67 @@
+"""Process wiring shared by every service: lifespan of broker, Mongo and background loops."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+
+from shared.kafka.admin import ensure_topics
+from shared.settings import KafkaSettings, ServiceSettings
+
+log = logging.getLogger(__name__)
+
+BackgroundLoop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    """What a service's lifespan starts, in order, and stops in reverse."""
+
+    kafka: KafkaSettings
+    broker: KafkaBroker
+    mongo: AsyncMongoClient[Any]
+    topics: Sequence[str]
+    on_startup: list[Hook] = field(default_factory=list)
+    on_shutdown: list[Hook] = field(default_factory=list)
+    loops: list[BackgroundLoop] = field(default_factory=list)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(self.kafka.kafka_bootstrap_servers, self.topics)
+        for hook in self.on_startup:
+            await hook()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(loop(stop)) for loop in self.loops]
+        await self.broker.start()
+        try:
+            yield
+        finally:
+            await self._shut_down(stop, tasks)
+
+    async def _shut_down(self, stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
+        await self.broker.stop()
+        stop.set()
+        await asyncio.gather(*tasks)
+        for hook in reversed(self.on_shutdown):
+            await hook()
+        await self.mongo.close()
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run one service process until SIGINT/SIGTERM."""
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )

@@ -1,0 +1,90 @@
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.clock import FakeClock
+from shared.outbox.relay import OutboxMessage, OutboxRelay
+from shared.testing.fakes import InMemoryOutboxStore, RecordingPublisher
+
+LEASE = timedelta(seconds=30)
+
+
+def message(i: int) -> OutboxMessage:
+    return OutboxMessage(id=f"m{i}", topic="t", key=b"k", value=f"v{i}".encode())
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def relay(store, publisher, clock, batch_size=10):
+    return OutboxRelay(store, publisher, clock, batch_size=batch_size, lease=LEASE)
+
+
+async def test_pending_messages_are_published_in_order_and_marked_sent(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(*(message(i) for i in range(3)))
+    assert await relay(store, publisher, clock).relay_once() == 3
+    assert [m.id for m in publisher.published] == ["m0", "m1", "m2"]
+    assert store.sent_ids() == ["m0", "m1", "m2"]
+    assert await relay(store, publisher, clock).relay_once() == 0
+
+
+async def test_batches_are_bounded(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(*(message(i) for i in range(5)))
+    r = relay(store, publisher, clock, batch_size=2)
+    assert [await r.relay_once() for _ in range(4)] == [2, 2, 1, 0]
+
+
+async def test_a_failed_publish_releases_the_batch_for_the_next_round(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(message(1))
+    publisher.fail_next = 1
+    r = relay(store, publisher, clock)
+    with pytest.raises(ConnectionError):
+        await r.relay_once()
+    assert store.sent_ids() == []
+    assert await r.relay_once() == 1
+    assert [m.id for m in publisher.published] == ["m1"]
+
+
+async def test_a_relay_that_died_mid_batch_is_taken_over_after_its_lease(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(message(1))
+    # The first relay claims the batch and dies before publishing it.
+    await store.claim("dead-relay", clock.now(), LEASE, 10)
+    survivor = relay(store, publisher, clock)
+    assert await survivor.relay_once() == 0
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert await survivor.relay_once() == 1
+    assert store.sent_ids() == ["m1"]
+
+
+async def test_a_late_mark_from_a_relay_whose_lease_was_taken_over_is_ignored(clock):
+    store = InMemoryOutboxStore()
+    store.add(message(1))
+    await store.claim("slow-relay", clock.now(), LEASE, 10)
+    clock.advance(LEASE * 2)
+    await store.claim("other-relay", clock.now(), LEASE, 10)
+    await store.mark_sent("slow-relay", ["m1"], clock.now())
+    assert store.sent_ids() == []
+
+
+async def test_run_publishes_on_wake_and_stops(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    r = OutboxRelay(store, publisher, clock, poll_interval_s=60)
+    stop = asyncio.Event()
+    task = asyncio.create_task(r.run(stop))
+    await asyncio.sleep(0.01)
+    store.add(message(1))
+    r.wake()
+    for _ in range(100):
+        if publisher.published:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 1)
+    assert [m.id for m in publisher.published] == ["m1"]
