@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from types import FrameType
 
-from deploy.local.demo import post_demo_tickets
+from deploy.local.demo import DEMO_ASSIGNMENT_RULES, post_demo_tickets
 from deploy.local.infra import Endpoints, local_servers
 from deploy.local.paths import LOCAL
 from deploy.local.ports import port_open
 from deploy.local.process import ManagedProcess, ProcessFailed
-from deploy.local.services import SERVICES, service_env, start_service
+from deploy.local.services import SERVICES, service_env, start_services
 
 RUN_DIR = LOCAL / "run"
 KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT = 9092, 9093, 27017
@@ -43,8 +43,8 @@ def main() -> int:
     try:
         with _servers() as endpoints, ExitStack() as services:
             if args.command == "run":
-                for name in SERVICES:
-                    services.callback(_started(name, endpoints).stop)
+                for process in _start_services(endpoints):
+                    services.callback(process.stop)
                 _announce(endpoints, with_services=True)
             else:
                 _announce(endpoints, with_services=False)
@@ -63,9 +63,11 @@ def _servers() -> Iterator[Endpoints]:
         yield endpoints
 
 
-def _started(name: str, endpoints: Endpoints) -> ManagedProcess:
-    print(f"starting {name} …", flush=True)
-    return start_service(name, service_env(endpoints, SERVICE_PORTS[name]), RUN_DIR / "logs")
+def _start_services(endpoints: Endpoints) -> list[ManagedProcess]:
+    print(f"starting {', '.join(SERVICES)} …", flush=True)
+    envs = {name: service_env(endpoints, SERVICE_PORTS[name]) for name in SERVICES}
+    envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": DEMO_ASSIGNMENT_RULES}
+    return start_services(envs, RUN_DIR / "logs")
 
 
 def _announce(endpoints: Endpoints, with_services: bool) -> None:

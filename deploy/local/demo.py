@@ -1,6 +1,15 @@
 """Demo submissions that ``make run`` posts to intake (resubmitting them is harmless)."""
 
+import json
+
 import httpx
+
+DEMO_ASSIGNMENT_RULES = json.dumps(
+    [
+        {"ticket_type": "incident", "assignee": "li.wei", "group": "network-ops"},
+        {"ticket_type": "complaint", "assignee": "zhang.min", "group": "complaints"},
+    ]
+)
 
 DEMO_SUBMISSIONS = [
     {

@@ -89,7 +89,7 @@ def kafka_process(config: KafkaConfig, log_path: Path, heap: str = "512m") -> Ma
     if not (config.data_dir / "log" / "meta.properties").exists():
         subprocess.run(
             [*java, "kafka.tools.StorageTool", "format",
-             "-t", _cluster_id(), "-c", str(properties)],
+             f"--cluster-id={_cluster_id()}", "-c", str(properties)],
             check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
@@ -97,7 +97,8 @@ def kafka_process(config: KafkaConfig, log_path: Path, heap: str = "512m") -> Ma
 
 
 def _cluster_id() -> str:
-    # Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
+    # 16 random bytes in URL-safe base64 without padding; it may start with '-', hence
+    # the '--cluster-id=' form above.
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 

@@ -1,6 +1,7 @@
 """The ticketflow services as processes, configured through their environment."""
 
 import sys
+from functools import partial
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,9 +41,17 @@ def healthy(port: int) -> bool:
         return False
 
 
-def start_service(name: str, env: Mapping[str, str], log_dir: Path) -> ManagedProcess:
-    process = service_process(name, env, log_dir)
-    process.start()
-    port = int(env["TICKETFLOW_HTTP_PORT"])
-    process.wait_until(lambda: healthy(port), STARTUP_TIMEOUT_S, f"{name} /health")
-    return process
+def start_services(envs: Mapping[str, Mapping[str, str]], log_dir: Path) -> list[ManagedProcess]:
+    """Start every service in ``envs`` at once, then wait until each answers /health."""
+    processes = [service_process(name, env, log_dir) for name, env in envs.items()]
+    try:
+        for process in processes:
+            process.start()
+        for process, env in zip(processes, envs.values(), strict=True):
+            port = int(env["TICKETFLOW_HTTP_PORT"])
+            process.wait_until(partial(healthy, port), STARTUP_TIMEOUT_S, "/health")
+    except BaseException:
+        for process in processes:
+            process.stop()
+        raise
+    return processes

@@ -33,6 +33,8 @@ def create_broker(
         middlewares=middlewares,
         graceful_timeout=10.0,
         logger=logging.getLogger(f"faststream.{client_id}"),
+        # One line per message is too much at hundreds of messages a second.
+        log_level=logging.DEBUG,
     )
 
 

@@ -1,6 +1,6 @@
 """Intake use cases: register a submission, reject one that does not validate."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -8,6 +8,7 @@ from services.intake.app.ports import DuplicateSubmission, NewUnitOfWork
 from services.intake.domain import ticket as tickets
 from services.intake.domain.numbering import NumberMask
 from services.intake.domain.ticket import PRODUCER, Ticket
+from shared.concurrency import KeyedLocks
 from shared.errors import NotFound
 from shared.events import Actor, FieldError, SubmissionRejected, SubmissionRejectedPayload
 from shared.events.submissions import Submission
@@ -40,6 +41,10 @@ class Registration:
 class Numbering:
     mask: NumberMask
     zone: ZoneInfo
+    # Registrations drawing from one counter would all collide on its document; in one
+    # process they queue here instead, and only other replicas' transactions conflict
+    # (and are retried).
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
 
 
 async def register_ticket(
@@ -59,17 +64,21 @@ async def _register(
 ) -> Registration:
     s = cmd.submission
     async with new_uow() as uow:
-        existing = await uow.tickets.find_by_external_ref(s.tenant_id, s.source, s.external_ref)
-        if existing is not None:
-            return Registration(existing, created=False)
         now = uow.now()
         local = now.astimezone(numbering.zone)
-        seq = await uow.counters.next(numbering.mask.counter_key(s.tenant_id, s.type, local))
-        number = numbering.mask.format(s.tenant_id, s.type, local, seq)
-        ticket = tickets.register(s, uuid4().hex, number, now, cmd.actor)
-        await uow.tickets.add(ticket)
-        uow.publish(*ticket.events)
-        await uow.commit()
+        counter = numbering.mask.counter_key(s.tenant_id, s.type, local)
+        # Held from the transaction's first read: its snapshot then already includes the
+        # previous holder's counter increment, so the increment below cannot conflict.
+        async with numbering.locks.hold(counter):
+            existing = await uow.tickets.find_by_external_ref(s.tenant_id, s.source, s.external_ref)
+            if existing is not None:
+                return Registration(existing, created=False)
+            seq = await uow.counters.next(counter)
+            number = numbering.mask.format(s.tenant_id, s.type, local, seq)
+            ticket = tickets.register(s, uuid4().hex, number, now, cmd.actor)
+            await uow.tickets.add(ticket)
+            uow.publish(*ticket.events)
+            await uow.commit()
         return Registration(ticket, created=True)
 
 

@@ -1,0 +1,81 @@
+"""Intake against real Kafka and MongoDB: HTTP and upstream-topic registration."""
+
+import asyncio
+import json
+
+from aiokafka import AIOKafkaProducer
+
+from shared.events import SubmissionRejected, TicketRegistered
+from shared.testing.recorder import TopicRecorder
+
+
+def submission(tenant: str, ref: str, **overrides) -> dict[str, object]:
+    return {
+        "tenant_id": tenant,
+        "source": "web",
+        "external_ref": ref,
+        "type": "repair",
+        "subject": "Water leak in the basement",
+        "account_id": "acct-7",
+    } | overrides
+
+
+async def test_bad_input_is_a_422_naming_the_field_and_stores_nothing(
+    intake, settings, namespace, mongo_client
+):
+    response = await intake.post("/tickets", json=submission(namespace, "r1", urgency=9))
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "urgency", "reason": "Input should be less than or equal to 3"}
+    ]
+    db = mongo_client[settings.mongo_db]
+    assert await db.tickets.count_documents({}) == 0
+    assert await db.outbox.count_documents({}) == 0
+
+
+async def test_concurrent_submissions_get_distinct_gap_free_numbers(intake, namespace):
+    responses = await asyncio.gather(
+        *(intake.post("/tickets", json=submission(namespace, f"r{i}")) for i in range(40))
+    )
+    assert {r.status_code for r in responses} == {201}
+    sequence = sorted(int(r.json()["number"][-6:]) for r in responses)
+    assert sequence == list(range(1, 41))
+
+
+async def test_registration_is_published_once_per_ticket(intake, infra, settings, namespace):
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as topic:
+        first = await intake.post("/tickets", json=submission(namespace, "r1"))
+        again = await intake.post("/tickets", json=submission(namespace, "r1"))
+        other = await intake.post("/tickets", json=submission(namespace, "r2"))
+        events = await topic.wait_for_count(2)
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert [type(e) for e in events] == [TicketRegistered, TicketRegistered]
+    assert {e.ticket_id for e in events} == {first.json()["ticket_id"], other.json()["ticket_id"]}
+
+
+async def test_a_malformed_upstream_message_is_rejected_and_the_consumer_goes_on(
+    intake, infra, settings, namespace
+):
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    await producer.start()
+    topic = settings.topics.upstream_submissions
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as events:
+        try:
+            bad = submission(namespace, "bad-1", type="praise")
+            for value in (json.dumps(bad).encode(), b"\xff not json", submission_bytes(namespace)):
+                await producer.send_and_wait(topic, value, key=b"line-1")
+        finally:
+            await producer.stop()
+        received = await events.wait_for_count(3)
+    rejected, garbage, registered = received
+    assert isinstance(rejected, SubmissionRejected)
+    assert rejected.payload.external_ref == "bad-1"
+    assert [e.field for e in rejected.payload.errors] == ["type"]
+    assert isinstance(garbage, SubmissionRejected)
+    assert garbage.payload.errors[0].field == "body"
+    assert isinstance(registered, TicketRegistered)
+    assert registered.payload.external_ref == "good-1"
+
+
+def submission_bytes(namespace: str) -> bytes:
+    return json.dumps(submission(namespace, "good-1")).encode()

@@ -1,0 +1,103 @@
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from services.intake.app import handlers
+from services.intake.app.handlers import Numbering, RegisterTicket
+from services.intake.domain.numbering import NumberMask
+from services.intake.tests.unit.fakes import FakeUnitOfWork
+from shared.events import SYSTEM_ACTOR, SubmissionRejected, TicketRegistered
+from shared.events.submissions import Submission
+
+NUMBERING = Numbering(NumberMask("{tenant}-{yyyyMMdd}-{seq:6}"), ZoneInfo("Asia/Shanghai"))
+
+
+def submission(**overrides) -> Submission:
+    fields = {
+        "tenant_id": "acme",
+        "source": "phone",
+        "external_ref": "call-1",
+        "type": "complaint",
+        "subject": "Parcel lost",
+        "contact": {"phone": "+8613800000000"},
+        "urgency": 2,
+        "impact": 1,
+    }
+    return Submission.model_validate(fields | overrides)
+
+
+async def register(uow, **overrides):
+    cmd = RegisterTicket(submission(**overrides), SYSTEM_ACTOR)
+    return await handlers.register_ticket(cmd, uow, NUMBERING)
+
+
+async def test_a_submission_is_registered_numbered_prioritised_and_announced():
+    uow = FakeUnitOfWork()
+    result = await register(uow)
+    assert result.created
+    # 16:30 UTC is already the next day in Shanghai, whose date the number carries.
+    assert result.ticket.number == "acme-20260308-000001"
+    assert result.ticket.priority.value == "P2"
+    [event] = uow.published
+    assert isinstance(event, TicketRegistered)
+    assert event.ticket_id == result.ticket.ticket_id
+    assert event.payload.number == result.ticket.number
+    assert event.payload.contact is not None
+    assert event.payload.contact.phone == "+8613800000000"
+
+
+async def test_a_resubmission_returns_the_original_and_changes_nothing():
+    uow = FakeUnitOfWork()
+    first = await register(uow)
+    again = await register(uow, subject="edited by upstream")
+    assert not again.created
+    assert again.ticket.ticket_id == first.ticket.ticket_id
+    assert again.ticket.submission.subject == "Parcel lost"
+    assert len(uow.published) == 1
+    assert list(uow.counters.values.values()) == [1]
+
+
+async def test_numbers_count_up_per_tenant():
+    uow = FakeUnitOfWork()
+    numbers = [(await register(uow, external_ref=f"r{i}")).ticket.number for i in range(3)]
+    other = (await register(uow, tenant_id="beta", external_ref="r0")).ticket.number
+    assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
+    assert other == "beta-20260308-000001"
+
+
+async def test_a_rejection_is_announced_with_its_field_errors():
+    uow = FakeUnitOfWork()
+    cmd = handlers.RejectSubmission("acme", "web", "r9", errors=[])
+    await handlers.reject_submission(cmd, uow)
+    [event] = uow.published
+    assert isinstance(event, SubmissionRejected)
+    assert event.payload.external_ref == "r9"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"contact": None}, "contact or account_id is required"),
+        ({"urgency": 4}, "urgency"),
+        ({"impact": 0}, "impact"),
+        ({"type": "praise"}, "type"),
+        ({"source": "fax"}, "source"),
+        ({"subject": ""}, "subject"),
+        ({"tenant_id": "a b"}, "tenant_id"),
+        ({"contact": {"name": "anonymous"}}, "contact"),
+        ({"contact": {"phone": "call me"}}, "contact.phone"),
+        ({"location": {"lon": 116.4}}, "lon and lat go together"),
+        ({"severity": "catastrophic"}, "severity"),
+        ({"tags": ["x"] * 21}, "tags"),
+    ],
+)
+def test_each_validation_error_names_its_field(overrides, field):
+    with pytest.raises(ValidationError) as info:
+        submission(**overrides)
+    text = str(info.value)
+    assert field.split(".")[0] in text
+
+
+def test_a_contact_or_an_account_is_enough():
+    assert submission(contact=None, account_id="acct-1").account_id == "acct-1"

@@ -1,0 +1,35 @@
+"""Events as other services would publish them, for tests that feed a consumer."""
+
+from datetime import UTC, datetime
+
+from shared.events import TicketRegistered, TicketRegisteredPayload
+from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
+
+
+def ticket_registered(
+    ticket_id: str,
+    ticket_type: TicketType = TicketType.INCIDENT,
+    status: TicketStatus = TicketStatus.NEW,
+    tenant_id: str = "acme",
+    at: datetime | None = None,
+) -> TicketRegistered:
+    now = at or datetime.now(UTC)
+    return TicketRegistered(
+        occurred_at=now,
+        producer="intake",
+        tenant_id=tenant_id,
+        ticket_id=ticket_id,
+        payload=TicketRegisteredPayload(
+            number=f"{tenant_id}-{ticket_id}",
+            source=Channel.WEB,
+            external_ref=ticket_id,
+            type=ticket_type,
+            subject="subject",
+            urgency=2,
+            impact=2,
+            priority=Priority.P3,
+            severity=Severity.NORMAL,
+            status=status,
+            registered_at=now,
+        ),
+    )

@@ -1,0 +1,157 @@
+"""The transactional outbox and the processed-events record, against real Kafka and MongoDB."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.clock import FakeClock
+from shared.events import TicketAssigned, TicketAssignedPayload, Topics
+from shared.kafka.admin import ensure_topics
+from shared.kafka.producer import KafkaOutboxPublisher
+from shared.mongo.indexes import ensure_indexes
+from shared.mongo.outbox_store import OUTBOX, MongoOutboxStore
+from shared.mongo.unit_of_work import MongoUnitOfWork
+from shared.outbox.relay import OutboxMessage, OutboxRelay
+from shared.testing.fakes import InMemoryOutboxStore
+from shared.testing.recorder import TopicRecorder
+
+LEASE = timedelta(seconds=30)
+T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+def assigned(ticket_id: str) -> TicketAssigned:
+    return TicketAssigned(
+        occurred_at=T0,
+        producer="test",
+        tenant_id="acme",
+        ticket_id=ticket_id,
+        payload=TicketAssignedPayload(assignee="li.wei", reason="rule"),
+    )
+
+
+@pytest.fixture
+async def db(mongo_client, namespace):
+    database = mongo_client[namespace]
+    await ensure_indexes(database, {})
+    yield database
+    await mongo_client.drop_database(namespace)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(T0)
+
+
+@pytest.fixture
+async def publisher(infra, namespace):
+    await ensure_topics(infra.kafka_bootstrap, [Topics(namespace).dispatch_events])
+    p = KafkaOutboxPublisher(infra.kafka_bootstrap, "test")
+    await p.start()
+    yield p
+    await p.stop()
+
+
+async def write_state_and_event(mongo_client, db, namespace, clock, event) -> None:
+    async with MongoUnitOfWork(mongo_client, db, Topics(namespace), clock) as uow:
+        await db.state.insert_one({"_id": event.ticket_id}, session=uow.session)
+        uow.publish(event)
+        await uow.commit()
+
+
+async def test_state_and_outbox_commit_together_or_not_at_all(mongo_client, db, namespace, clock):
+    async with MongoUnitOfWork(mongo_client, db, Topics(namespace), clock) as uow:
+        await db.state.insert_one({"_id": "aborted"}, session=uow.session)
+        uow.publish(assigned("aborted"))
+        # leaving without commit aborts
+    await write_state_and_event(mongo_client, db, namespace, clock, assigned("kept"))
+    assert [d["_id"] async for d in db.state.find()] == ["kept"]
+    outbox = await db[OUTBOX].find().to_list()
+    assert [d["headers"]["event_type"] for d in outbox] == ["ticket.assigned"]
+    assert outbox[0]["topic"] == f"{namespace}.dispatch.events"
+
+
+async def test_a_crash_between_commit_and_publish_loses_nothing(
+    mongo_client, db, namespace, clock, publisher, infra
+):
+    event = assigned("t-crash")
+    await write_state_and_event(mongo_client, db, namespace, clock, event)
+    store = MongoOutboxStore(db)
+    # The process that committed claimed the batch, then died before publishing it.
+    assert len(await store.claim("dead-process", clock.now(), LEASE, 100)) == 1
+
+    restarted = OutboxRelay(store, publisher, clock, lease=LEASE)
+    assert await restarted.relay_once() == 0  # the dead process's lease still holds
+    clock.advance(LEASE + timedelta(seconds=1))
+    async with TopicRecorder(infra.kafka_bootstrap, Topics(namespace).dispatch_events) as topic:
+        assert await restarted.relay_once() == 1
+        events = await topic.wait_for_count(1)
+    assert events == [event]
+    assert await restarted.relay_once() == 0
+    assert await db[OUTBOX].count_documents({"state": "sent"}) == 1
+
+
+async def test_the_same_event_processed_twice_has_one_effect(mongo_client, db, namespace, clock):
+    event = assigned("t-dup")
+    effects = []
+    for _ in range(2):
+        async with MongoUnitOfWork(mongo_client, db, Topics(namespace), clock) as uow:
+            if await uow.already_processed("test-consumer", event.event_id):
+                effects.append("skipped")
+                continue
+            await db.effects.insert_one({"event": str(event.event_id)}, session=uow.session)
+            await uow.commit()
+            effects.append("applied")
+    assert effects == ["applied", "skipped"]
+    assert await db.effects.count_documents({}) == 1
+    # Another consumer of the same event is independent.
+    async with MongoUnitOfWork(mongo_client, db, Topics(namespace), clock) as uow:
+        assert not await uow.already_processed("other-consumer", event.event_id)
+
+
+@pytest.fixture(params=["memory", "mongo"])
+async def outbox_store(request, db):
+    """The outbox store contract runs against the fake and the real store alike."""
+    if request.param == "memory":
+        store = InMemoryOutboxStore()
+
+        async def add_in_memory(*messages):
+            store.add(*messages)
+
+        return store, add_in_memory
+    mongo_store = MongoOutboxStore(db)
+
+    async def add(*messages):
+        docs = [
+            {
+                "_id": m.id,
+                "topic": m.topic,
+                "key": m.key,
+                "value": m.value,
+                "headers": dict(m.headers),
+                "state": "pending",
+                "created_at": T0,
+                "position": i,
+            }
+            for i, m in enumerate(messages)
+        ]
+        await db[OUTBOX].insert_many(docs)
+
+    return mongo_store, add
+
+
+async def test_outbox_store_contract(outbox_store):
+    store, add = outbox_store
+    messages = [OutboxMessage(id=f"m{i}", topic="t", key=b"k", value=b"v") for i in range(3)]
+    await add(*messages)
+    first = await store.claim("a", T0, LEASE, 2)
+    assert [m.id for m in first] == ["m0", "m1"]
+    assert [m.id for m in await store.claim("b", T0, LEASE, 10)] == ["m2"]
+    assert await store.claim("c", T0, LEASE, 10) == []
+    await store.release("a", ["m1"])
+    await store.mark_sent("a", ["m0"], T0)
+    assert [m.id for m in await store.claim("c", T0, LEASE, 10)] == ["m1"]
+    later = T0 + LEASE * 2
+    assert [m.id for m in await store.claim("d", later, LEASE, 10)] == ["m1", "m2"]
+    await store.mark_sent("b", ["m2"], later)  # b's lease was taken over: ignored
+    await store.mark_sent("d", ["m1", "m2"], later)
+    assert await store.claim("e", later + LEASE * 2, LEASE, 10) == []

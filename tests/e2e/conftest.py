@@ -1,0 +1,37 @@
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+
+from deploy.local.infra import Endpoints
+from deploy.local.ports import free_port
+from deploy.local.services import SERVICES, service_env, start_services
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="module")
+def stack_namespace() -> str:
+    return f"e2e{uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="module")
+def stack(
+    infra: Endpoints, stack_namespace: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """intake, dispatch and gateway as real processes, shared by a module's tests (each
+    test uses its own tenant); their base URLs by name."""
+    ports = {name: free_port() for name in SERVICES}
+    envs = {
+        name: service_env(infra, ports[name], stack_namespace, f"{stack_namespace}_{name}")
+        | {"TICKETFLOW_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
+        for name in SERVICES
+    }
+    processes = start_services(envs, tmp_path_factory.mktemp("logs"))
+    yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    for process in reversed(processes):
+        process.stop()
