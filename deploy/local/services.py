@@ -1,8 +1,8 @@
 """The ticketflow services as processes, configured through their environment."""
 
 import sys
-from functools import partial
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 import httpx
