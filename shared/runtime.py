@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
+from opentelemetry.sdk.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
 from shared.kafka.admin import ensure_topics
@@ -32,6 +33,7 @@ class Runtime:
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
     loops: list[BackgroundLoop] = field(default_factory=list)
+    tracer_provider: TracerProvider | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,8 @@ class Runtime:
         for hook in reversed(self.on_shutdown):
             await hook()
         await self.mongo.close()
+        if self.tracer_provider is not None:
+            self.tracer_provider.shutdown()  # flushes spans still batched
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

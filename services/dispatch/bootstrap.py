@@ -3,6 +3,7 @@
 from functools import partial
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
 from services.dispatch.bootstrap_types import DispatchContext
@@ -20,9 +21,14 @@ from shared.telemetry import create_tracer_provider, instrument_fastapi
 CONSUMER_GROUP = "dispatch"
 
 
-def create_app(settings: DispatchSettings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: DispatchSettings,
+    clock: Clock | None = None,
+    span_exporter: SpanExporter | None = None,
+) -> FastAPI:
+    """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     clock = clock or SystemClock()
-    tracer = create_tracer_provider(settings.service_name, settings)
+    tracer = create_tracer_provider(settings.service_name, settings, span_exporter)
     topics = settings.topics
     mongo = create_mongo_client(settings, settings.service_name)
     db = mongo[settings.mongo_db]
@@ -44,6 +50,7 @@ def create_app(settings: DispatchSettings, clock: Clock | None = None) -> FastAP
         kafka=settings,
         broker=broker,
         mongo=mongo,
+        tracer_provider=tracer,
         topics=[topics.intake_events, topics.dispatch_events],
         on_startup=[partial(ensure_indexes, db, INDEXES), publisher.start],
         on_shutdown=[publisher.stop],

@@ -3,6 +3,7 @@
 from functools import partial
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.gateway.adapters.mongo import INDEXES, GatewayMongoUnitOfWork
 from services.gateway.bootstrap_types import GatewayContext
@@ -19,9 +20,12 @@ from shared.telemetry import create_tracer_provider, instrument_fastapi
 CONSUMER_GROUP = "gateway"
 
 
-def create_app(settings: GatewaySettings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: GatewaySettings, clock: Clock | None = None, span_exporter: SpanExporter | None = None
+) -> FastAPI:
+    """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     clock = clock or SystemClock()
-    tracer = create_tracer_provider(settings.service_name, settings)
+    tracer = create_tracer_provider(settings.service_name, settings, span_exporter)
     topics = settings.topics
     mongo = create_mongo_client(settings, settings.service_name)
     db = mongo[settings.mongo_db]
@@ -39,6 +43,7 @@ def create_app(settings: GatewaySettings, clock: Clock | None = None) -> FastAPI
         kafka=settings,
         broker=broker,
         mongo=mongo,
+        tracer_provider=tracer,
         topics=event_topics,
         on_startup=[partial(ensure_indexes, db, INDEXES)],
     )

@@ -4,6 +4,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
 from services.intake.app.handlers import Numbering
@@ -24,9 +25,12 @@ from shared.telemetry import create_tracer_provider, instrument_fastapi
 CONSUMER_GROUP = "intake"
 
 
-def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: IntakeSettings, clock: Clock | None = None, span_exporter: SpanExporter | None = None
+) -> FastAPI:
+    """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     clock = clock or SystemClock()
-    tracer = create_tracer_provider(settings.service_name, settings)
+    tracer = create_tracer_provider(settings.service_name, settings, span_exporter)
     topics = settings.topics
     mongo = create_mongo_client(settings, settings.service_name)
     db = mongo[settings.mongo_db]
@@ -47,6 +51,7 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
         kafka=settings,
         broker=broker,
         mongo=mongo,
+        tracer_provider=tracer,
         topics=[topics.upstream_submissions, topics.intake_events],
         on_startup=[partial(ensure_indexes, db, INDEXES), publisher.start],
         on_shutdown=[publisher.stop],

@@ -1,0 +1,53 @@
+"""Trace context crosses the outbox and Kafka: intake's HTTP span → dispatch's consume span."""
+
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from services.dispatch.bootstrap import create_app as create_dispatch
+from services.dispatch.settings import DispatchSettings
+from services.intake.bootstrap import create_app as create_intake
+from shared.testing.apps import running
+from shared.testing.recorder import TopicRecorder
+from shared.testing.waiting import eventually
+
+
+async def test_a_registration_and_its_assignment_share_one_trace(
+    settings, infra, namespace, mongo_client
+):
+    intake_spans, dispatch_spans = InMemorySpanExporter(), InMemorySpanExporter()
+    dispatch_settings = DispatchSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        mongo_url=infra.mongo_url,
+        topic_namespace=namespace,
+        mongo_db=f"{namespace}_dispatch",
+        consumer_session_timeout_ms=6000,
+    )
+    async with (
+        running(create_intake(settings, span_exporter=intake_spans)) as intake,
+        running(create_dispatch(dispatch_settings, span_exporter=dispatch_spans)),
+        TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as registered,
+    ):
+        body = {
+            "tenant_id": namespace,
+            "source": "web",
+            "external_ref": "traced-1",
+            "type": "incident",
+            "subject": "trace me",
+            "account_id": "a-1",
+        }
+        assert (await intake.post("/tickets", json=body)).status_code == 201
+        [record] = await registered.wait_for(lambda records: len(records) == 1)
+        await eventually(
+            lambda: _async(dispatch_spans.get_finished_spans()),
+            lambda spans: any(s.kind.name == "CONSUMER" for s in spans),
+        )
+    [http_span] = [s for s in intake_spans.get_finished_spans() if s.kind.name == "SERVER"]
+    trace_id = f"{http_span.context.trace_id:032x}"
+    headers = dict(record.headers)
+    assert headers["traceparent"].decode().split("-")[1] == trace_id
+    consumer = [s for s in dispatch_spans.get_finished_spans() if s.kind.name == "CONSUMER"]
+    assert {f"{s.context.trace_id:032x}" for s in consumer} == {trace_id}
+    await mongo_client.drop_database(dispatch_settings.mongo_db)
+
+
+async def _async(value):
+    return value
