@@ -1,4 +1,8 @@
-"""Event schemas (SPEC §3): the envelope, typed payloads and topic names."""
+"""Event schemas (SPEC §3): the envelope, typed payloads and topic names.
+
+Import the payload classes from their producer's module (``shared.events.intake``,
+``shared.events.dispatch``, ``shared.events.sla``); the most used ones are re-exported here.
+"""
 
 from shared.events.codec import (
     EVENT_CLASSES,

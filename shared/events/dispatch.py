@@ -1,9 +1,53 @@
-"""Events published by the dispatch service on the dispatch events topic."""
+"""Events published by the dispatch service on the dispatch events topic.
 
+Every payload carries ``status``: the ticket's workflow status after the event, so that a
+consumer (SLA pauses, the gateway read model) never has to replay the state machine.
+Every change of status is also announced on its own as ``ticket.status_changed``.
+"""
+
+from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
+from pydantic import AwareDatetime, Field, model_validator
+
 from shared.events.envelope import EventEnvelope, Frozen
-from shared.events.vocabulary import TicketStatus
+from shared.events.vocabulary import Priority, Severity, TicketStatus
+
+
+class SupportLine(StrEnum):
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+
+
+class EscalationReason(StrEnum):
+    """The fixed list a dispatcher chooses from; "raise the priority" is deliberately absent."""
+
+    NEEDS_EXPERTISE = "needs_expertise"
+    NEEDS_ONSITE = "needs_onsite"
+    OUT_OF_SCOPE = "out_of_scope"
+    CUSTOMER_REQUEST = "customer_request"
+    SLA_AT_RISK = "sla_at_risk"
+    MAJOR_IMPACT = "major_impact"
+    VENDOR_REQUIRED = "vendor_required"
+
+
+class Appointment(Frozen):
+    """预约: the window the field engineer agreed with the customer."""
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Appointment":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class _Dispatched(EventEnvelope):
+    topic_attr = "dispatch_events"
 
 
 class TicketAssignedPayload(Frozen):
@@ -14,7 +58,271 @@ class TicketAssignedPayload(Frozen):
     reason: str
 
 
-class TicketAssigned(EventEnvelope):
-    topic_attr = "dispatch_events"
+class TicketAssigned(_Dispatched):
     event_type: Literal["ticket.assigned"] = "ticket.assigned"
     payload: TicketAssignedPayload
+
+
+class TicketAcceptedPayload(Frozen):
+    """接单: the first response. With an appointment it is an on-site acceptance, else 签单."""
+
+    assignee: str
+    appointment: Appointment | None = None
+    status: TicketStatus = TicketStatus.ACCEPTED
+
+
+class TicketAccepted(_Dispatched):
+    event_type: Literal["ticket.accepted"] = "ticket.accepted"
+    payload: TicketAcceptedPayload
+
+
+class TicketTransferredPayload(Frozen):
+    """转派: to exactly one assignee, or back to the dispatch centre (both None)."""
+
+    from_assignee: str | None
+    to_assignee: str | None = None
+    to_group: str | None = None
+    reason: str = Field(min_length=1)
+    status: TicketStatus
+
+
+class TicketTransferred(_Dispatched):
+    event_type: Literal["ticket.transferred"] = "ticket.transferred"
+    payload: TicketTransferredPayload
+
+
+class TicketUrgedPayload(Frozen):
+    """催办."""
+
+    urge_count: int = Field(ge=1)
+    assignee: str | None
+    note: str | None = None
+    status: TicketStatus
+
+
+class TicketUrged(_Dispatched):
+    event_type: Literal["ticket.urged"] = "ticket.urged"
+    payload: TicketUrgedPayload
+
+
+class TicketEscalatedPayload(Frozen):
+    from_line: SupportLine
+    to_line: SupportLine
+    assignee: str | None = None
+    group: str | None = None
+    reason: EscalationReason
+    note: str | None = None
+    status: TicketStatus
+
+
+class TicketEscalated(_Dispatched):
+    event_type: Literal["ticket.escalated"] = "ticket.escalated"
+    payload: TicketEscalatedPayload
+
+
+class TicketSeverityUpgradedPayload(Frozen):
+    from_severity: Severity
+    to_severity: Severity
+    reason: str | None = None
+    status: TicketStatus
+
+
+class TicketSeverityUpgraded(_Dispatched):
+    event_type: Literal["ticket.severity_upgraded"] = "ticket.severity_upgraded"
+    payload: TicketSeverityUpgradedPayload
+
+
+class TicketPriorityChangedPayload(Frozen):
+    """SLA recomputes the ticket's clocks from its registration time on this event."""
+
+    from_priority: Priority
+    to_priority: Priority
+    reason: str
+    status: TicketStatus
+
+
+class TicketPriorityChanged(_Dispatched):
+    event_type: Literal["ticket.priority_changed"] = "ticket.priority_changed"
+    payload: TicketPriorityChangedPayload
+
+
+class MajorAlertRaisedPayload(Frozen):
+    """Raises the banner on every on-duty dashboard until someone accepts the ticket."""
+
+    number: str
+    subject: str
+    severity: Severity
+    assignee: str | None = None
+
+
+class MajorAlertRaised(_Dispatched):
+    event_type: Literal["ticket.major_alert_raised"] = "ticket.major_alert_raised"
+    payload: MajorAlertRaisedPayload
+
+
+class MajorAlertClearedPayload(Frozen):
+    cleared_by: str
+
+
+class MajorAlertCleared(_Dispatched):
+    event_type: Literal["ticket.major_alert_cleared"] = "ticket.major_alert_cleared"
+    payload: MajorAlertClearedPayload
+
+
+class TicketStatusChangedPayload(Frozen):
+    from_status: TicketStatus
+    to_status: TicketStatus
+    command: str
+    reason: str | None = None
+
+    @property
+    def status(self) -> TicketStatus:
+        return self.to_status
+
+
+class TicketStatusChanged(_Dispatched):
+    event_type: Literal["ticket.status_changed"] = "ticket.status_changed"
+    payload: TicketStatusChangedPayload
+
+
+class TicketResolvedPayload(Frozen):
+    """回单."""
+
+    cause: str = Field(min_length=1)
+    solution: str = Field(min_length=1)
+    closure_code: str = Field(min_length=1)
+    overdue_reason: str | None = None
+    status: TicketStatus = TicketStatus.RESOLVED
+
+
+class TicketResolved(_Dispatched):
+    event_type: Literal["ticket.resolved"] = "ticket.resolved"
+    payload: TicketResolvedPayload
+
+
+class CustomerRepliedPayload(Frozen):
+    """A customer's reply on a resolved or waiting ticket; resets SLA auto-close."""
+
+    message: str
+    status: TicketStatus
+
+
+class CustomerReplied(_Dispatched):
+    event_type: Literal["ticket.customer_replied"] = "ticket.customer_replied"
+    payload: CustomerRepliedPayload
+
+
+class ClosureReason(StrEnum):
+    CONFIRMED = "confirmed"  # the customer confirmed the resolution
+    AUTO_CLOSED = "auto_closed"  # no reply within the auto-close period
+    CANCELED = "canceled"
+
+
+class TicketClosedPayload(Frozen):
+    """归档: final."""
+
+    reason: ClosureReason
+    status: TicketStatus = TicketStatus.CLOSED
+
+
+class TicketClosed(_Dispatched):
+    event_type: Literal["ticket.closed"] = "ticket.closed"
+    payload: TicketClosedPayload
+
+
+class TicketCanceledPayload(Frozen):
+    reason: str = Field(min_length=1)
+    status: TicketStatus = TicketStatus.CLOSED
+
+
+class TicketCanceled(_Dispatched):
+    event_type: Literal["ticket.canceled"] = "ticket.canceled"
+    payload: TicketCanceledPayload
+
+
+class CommentVisibility(StrEnum):
+    INTERNAL = "internal"  # the internal feed
+    PORTAL = "portal"  # a message to the customer
+
+
+class TicketCommentedPayload(Frozen):
+    comment_id: str
+    body: str = Field(min_length=1, max_length=20_000)
+    visibility: CommentVisibility
+    status: TicketStatus
+
+
+class TicketCommented(_Dispatched):
+    event_type: Literal["ticket.commented"] = "ticket.commented"
+    payload: TicketCommentedPayload
+
+
+class TicketWatchChangedPayload(Frozen):
+    watcher: str
+    watching: bool
+    watchers: list[str]
+
+
+class TicketWatchChanged(_Dispatched):
+    event_type: Literal["ticket.watch_changed"] = "ticket.watch_changed"
+    payload: TicketWatchChangedPayload
+
+
+class TicketSharedPayload(Frozen):
+    shared_with: list[str] = Field(min_length=1)
+    note: str | None = None
+
+
+class TicketShared(_Dispatched):
+    event_type: Literal["ticket.shared"] = "ticket.shared"
+    payload: TicketSharedPayload
+
+
+class ProblemCreatedPayload(Frozen):
+    problem_id: str
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    impact: str | None = None
+
+
+class ProblemCreated(_Dispatched):
+    event_type: Literal["problem.created"] = "problem.created"
+    payload: ProblemCreatedPayload
+
+
+class ChangeSubmittedPayload(Frozen):
+    change_id: str
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    risk: Literal["low", "medium", "high"]
+    planned_start: datetime
+    planned_end: datetime
+    rollback_plan: str = Field(min_length=1)
+
+
+class ChangeSubmitted(_Dispatched):
+    event_type: Literal["change.submitted"] = "change.submitted"
+    payload: ChangeSubmittedPayload
+
+
+DISPATCH_EVENTS: tuple[type[EventEnvelope], ...] = (
+    TicketAssigned,
+    TicketAccepted,
+    TicketTransferred,
+    TicketUrged,
+    TicketEscalated,
+    TicketSeverityUpgraded,
+    TicketPriorityChanged,
+    MajorAlertRaised,
+    MajorAlertCleared,
+    TicketStatusChanged,
+    TicketResolved,
+    CustomerReplied,
+    TicketClosed,
+    TicketCanceled,
+    TicketCommented,
+    TicketWatchChanged,
+    TicketShared,
+    ProblemCreated,
+    ChangeSubmitted,
+)

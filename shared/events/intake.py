@@ -29,6 +29,8 @@ class TicketRegisteredPayload(Frozen):
     needs_onsite: bool = False
     status: TicketStatus
     registered_at: AwareDatetime
+    # 申告: set when this complaint repeats an open one (see ticket.linked_repeat).
+    repeat_of: str | None = None
 
 
 class TicketRegistered(EventEnvelope):
@@ -52,3 +54,71 @@ class SubmissionRejected(EventEnvelope):
     topic_attr = "intake_events"
     event_type: Literal["submission.rejected"] = "submission.rejected"
     payload: SubmissionRejectedPayload
+
+
+class TicketQuarantinedPayload(Frozen):
+    """Registered from an unknown contact of a tenant that quarantines: not dispatched yet."""
+
+    number: str
+    contact: Contact | None = None
+    account_id: str | None = None
+    reason: str
+
+
+class TicketQuarantined(EventEnvelope):
+    topic_attr = "intake_events"
+    event_type: Literal["ticket.quarantined"] = "ticket.quarantined"
+    payload: TicketQuarantinedPayload
+
+
+class TicketReleasedPayload(Frozen):
+    """The customer was verified: the ticket is ``new`` and may be dispatched."""
+
+    number: str
+    customer_id: str
+    status: TicketStatus = TicketStatus.NEW
+
+
+class TicketReleased(EventEnvelope):
+    topic_attr = "intake_events"
+    event_type: Literal["ticket.released"] = "ticket.released"
+    payload: TicketReleasedPayload
+
+
+class AttachmentAddedPayload(Frozen):
+    attachment_id: str
+    filename: str
+    size: int = Field(ge=0)
+    content_type: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class AttachmentAdded(EventEnvelope):
+    topic_attr = "intake_events"
+    event_type: Literal["attachment.added"] = "attachment.added"
+    payload: AttachmentAddedPayload
+
+
+class TicketLinkedAsRepeatPayload(Frozen):
+    """申告: a complaint repeating an open one, linked to it and raised one priority step."""
+
+    original_ticket_id: str
+    original_number: str
+    priority_before: Priority
+    priority_after: Priority
+
+
+class TicketLinkedAsRepeat(EventEnvelope):
+    topic_attr = "intake_events"
+    event_type: Literal["ticket.linked_repeat"] = "ticket.linked_repeat"
+    payload: TicketLinkedAsRepeatPayload
+
+
+INTAKE_EVENTS: tuple[type[EventEnvelope], ...] = (
+    TicketRegistered,
+    SubmissionRejected,
+    TicketQuarantined,
+    TicketReleased,
+    AttachmentAdded,
+    TicketLinkedAsRepeat,
+)

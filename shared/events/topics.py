@@ -22,6 +22,11 @@ class Topics:
         return f"{self.namespace}.upstream.submissions"
 
     @property
+    def upstream_customers(self) -> str:
+        """Customer directory changes from upstream CRM systems (e.g. customer.verified)."""
+        return f"{self.namespace}.upstream.customers"
+
+    @property
     def upstream_returns(self) -> str:
         return f"{self.namespace}.upstream.returns"
 
