@@ -31,6 +31,7 @@ class TicketRegisteredPayload(Frozen):
     registered_at: AwareDatetime
     # 申告: set when this complaint repeats an open one (see ticket.linked_repeat).
     repeat_of: str | None = None
+    related_to: str | None = None
 
 
 class TicketRegistered(EventEnvelope):

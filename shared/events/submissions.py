@@ -58,6 +58,8 @@ class Submission(Frozen):
         default_factory=list, max_length=20
     )
     needs_onsite: bool = False
+    # A follow-up of another ticket, e.g. a customer's reply to a closed one (归档 is final).
+    related_to: str | None = Field(default=None, max_length=64)
 
     @model_validator(mode="after")
     def _customer_given(self) -> "Submission":
