@@ -31,7 +31,7 @@ def create_app(
     db = mongo[settings.mongo_db]
     ctx = GatewayContext(new_uow=partial(GatewayMongoUnitOfWork, mongo, db, topics, clock))
     broker = create_broker(settings, settings.service_name, tracer)
-    event_topics = [topics.intake_events, topics.dispatch_events]
+    event_topics = [topics.intake_events, topics.dispatch_events, topics.sla_events]
     subscribe(
         broker,
         settings,

@@ -18,10 +18,13 @@ INDEXES = {
             [("tenant_id", ASCENDING), ("status", ASCENDING), ("registered_at", DESCENDING)]
         ),
         IndexModel([("registered_at", DESCENDING)]),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("assignee", ASCENDING), ("registered_at", DESCENDING)]
+        ),
     ],
 }
 
-_HIDDEN = {"_id": 0, "latest_at": 0}
+_HIDDEN = {"_id": 0, "aspect_at": 0}
 
 
 class MongoTicketViews:
@@ -39,11 +42,12 @@ class MongoTicketViews:
             upsert=True,
             session=self._session,
         )
-        if change.latest:
-            newer = {"$or": [{"latest_at": None}, {"latest_at": {"$lte": change.at}}]}
+        for aspect, fields in change.aspects.items():
+            stamp = f"aspect_at.{aspect}"
+            newer = {"$or": [{stamp: None}, {stamp: {"$lte": change.at}}]}
             await self._tickets.update_one(
                 {"_id": change.ticket_id, **newer},
-                {"$set": {**change.latest, "latest_at": change.at}},
+                {"$set": {**fields, stamp: change.at}},
                 session=self._session,
             )
 

@@ -7,7 +7,7 @@ from services.gateway.app import handlers
 from services.gateway.bootstrap_types import GatewayContext
 from services.gateway.domain import projection
 from services.gateway.domain.projection import ViewChange
-from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
+from shared.events import EventEnvelope
 from shared.kafka.routing import EventRouter
 
 E = TypeVar("E", bound=EventEnvelope)
@@ -22,6 +22,6 @@ def ticket_events(ctx: GatewayContext) -> EventRouter:
 
         return handle
 
-    router.on(TicketRegistered, projecting(projection.registered))
-    router.on(TicketAssigned, projecting(projection.assigned))
+    for event_class, to_change in projection.PROJECTIONS.items():
+        router.on(event_class, projecting(to_change))
     return router
