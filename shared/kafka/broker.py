@@ -32,7 +32,9 @@ def create_broker(
         ack_policy=AT_LEAST_ONCE,
         middlewares=middlewares,
         graceful_timeout=10.0,
-        logger=logging.getLogger(f"faststream.{client_id}"),
+        # Not under "faststream": that logger has its own colour handler and no propagation,
+        # so its lines would bypass our JSON formatter.
+        logger=logging.getLogger(f"ticketflow.kafka.{client_id}"),
         # One line per message is too much at hundreds of messages a second.
         log_level=logging.DEBUG,
     )
