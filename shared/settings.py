@@ -52,3 +52,12 @@ class OutboxSettings(_Base):
 class TelemetrySettings(_Base):
     otel_exporter: Literal["none", "console", "otlp", "memory"] = "none"
     otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+
+
+class StandardSettings(
+    ServiceSettings, KafkaSettings, MongoSettings, OutboxSettings, TelemetrySettings
+):
+    """Everything a ticketflow service is configured with; services subclass it with their
+    own defaults (service_name, http_port, mongo_db) and their own options."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)

@@ -1,0 +1,83 @@
+"""What every service's bootstrap builds the same way, so that bootstrap.py holds only the
+service's own wiring (its unit of work, subscriptions, routers)."""
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+from pymongo import IndexModel
+
+from shared.clock import Clock, SystemClock
+from shared.http import install_http_basics
+from shared.kafka.broker import create_broker, subscribe
+from shared.kafka.delivery import MessageHandler
+from shared.mongo.client import create_mongo_client
+from shared.mongo.indexes import ensure_indexes
+from shared.outbox.wiring import create_relay
+from shared.runtime import BackgroundLoop, Runtime
+from shared.settings import StandardSettings
+from shared.telemetry import create_tracer_provider, instrument_fastapi
+
+
+class ServiceKit:
+    """Clock, tracer, Mongo, broker and outbox relay of one service process.
+
+    Nothing connects until the app's lifespan starts: building a kit does no I/O.
+    """
+
+    def __init__(
+        self,
+        settings: StandardSettings,
+        clock: Clock | None = None,
+        span_exporter: SpanExporter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.topics = settings.topics
+        self.tracer = create_tracer_provider(settings.service_name, settings, span_exporter)
+        self.mongo = create_mongo_client(settings, settings.service_name)
+        self.db = self.mongo[settings.mongo_db]
+        self.broker = create_broker(settings, settings.service_name, self.tracer)
+        self.relay, self._publisher = create_relay(
+            settings, settings, self.db, self.clock, settings.service_name
+        )
+        self._topics: set[str] = set()
+
+    def subscribe(self, topics: Sequence[str], group_id: str, handler: MessageHandler) -> None:
+        subscribe(self.broker, self.settings, topics=topics, group_id=group_id, handler=handler)
+        self._topics.update(topics)
+
+    def app(
+        self,
+        *,
+        context: tuple[str, Any],
+        routers: Sequence[APIRouter],
+        indexes: Mapping[str, Sequence[IndexModel]],
+        produces: Sequence[str] = (),
+        loops: Sequence[BackgroundLoop] = (),
+    ) -> FastAPI:
+        """The ASGI app whose lifespan starts everything; ``context`` lands on app.state.
+
+        The outbox relay runs only for a service that ``produces`` topics.
+        """
+        relaying = bool(produces)
+        runtime = Runtime(
+            kafka=self.settings,
+            broker=self.broker,
+            mongo=self.mongo,
+            tracer_provider=self.tracer,
+            topics=sorted(self._topics | set(produces)),
+            on_startup=[partial(ensure_indexes, self.db, indexes)]
+            + ([self._publisher.start] if relaying else []),
+            on_shutdown=[self._publisher.stop] if relaying else [],
+            loops=([self.relay.run] if relaying else []) + list(loops),
+        )
+        app = FastAPI(title=f"ticketflow {self.settings.service_name}", lifespan=runtime.lifespan)
+        setattr(app.state, context[0], context[1])
+        for router in routers:
+            app.include_router(router)
+        install_http_basics(app)
+        instrument_fastapi(app, self.tracer)
+        return app
