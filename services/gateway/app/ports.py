@@ -1,11 +1,10 @@
 """What the gateway's read-model use cases need from the outside world."""
 
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Protocol, Self
-from uuid import UUID
+from typing import Any, Protocol
 
 from services.gateway.domain.projection import ViewChange
+from shared.ports import UnitOfWork
 
 
 class TicketViews(Protocol):
@@ -18,22 +17,9 @@ class TicketViews(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
-class GatewayUnitOfWork(Protocol):
+class GatewayUnitOfWork(UnitOfWork, Protocol):
     @property
     def views(self) -> TicketViews: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def already_processed(self, consumer: str, event_id: UUID) -> bool: ...
-
-    async def commit(self) -> None: ...
 
 
 NewUnitOfWork = Callable[[], GatewayUnitOfWork]
