@@ -52,8 +52,11 @@ test: deps lint
 test-unit: python-deps
 	$(PY) -m pytest -m "not integration and not e2e"
 
+# Each tests/bench/*_bench.py is a script that starts its own servers and prints its figures
+# as ratios against the raw floor (tests/bench/floor.py) measured in the same run.
 bench: deps
-	$(PY) -m pytest tests/bench -p no:cacheprovider -s -o testpaths=tests/bench
+	@set -e; for script in tests/bench/*_bench.py; do \
+	  module=$${script%.py}; echo "== $$module"; $(PY) -m $${module//\//.}; done
 
 clean:
 	rm -rf .local/run .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,82 @@
+"""The raw floor a benchmark is compared with, measured in the same run on the same machine.
+
+One hop of the floor: aiokafka produces a message, a consumer receives it and does one
+transactional MongoDB write. Whatever ticketflow does per message is that, plus its work.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from deploy.local.infra import Endpoints
+from shared.kafka.admin import ensure_topics
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds
+
+    def ratio_to(self, floor: "Rate") -> float:
+        return self.per_second / floor.per_second
+
+
+async def kafka_mongo_floor(endpoints: Endpoints, count: int) -> Rate:
+    """Produce ``count`` messages, consume each with one transactional insert."""
+    topic, db_name = f"floor-{uuid4().hex[:8]}", f"floor_{uuid4().hex[:8]}"
+    await ensure_topics(endpoints.kafka_bootstrap, [topic])
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(endpoints.mongo_url)
+    collection = client[db_name]["hops"]
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=endpoints.kafka_bootstrap, group_id=topic,
+        auto_offset_reset="earliest", enable_auto_commit=False,
+    )  # fmt: skip
+    producer = AIOKafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap, linger_ms=2)
+    await consumer.start()
+    await producer.start()
+    try:
+        start = time.perf_counter()
+        for i in range(count):
+            await producer.send(topic, f"{i}".encode(), key=f"{i % 64}".encode())
+        await producer.flush()
+        seen = 0
+        async for record in consumer:
+            async with client.start_session() as session, await session.start_transaction():
+                await collection.insert_one({"v": record.value}, session=session)
+            await consumer.commit()
+            seen += 1
+            if seen == count:
+                break
+        return Rate(count, time.perf_counter() - start)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+        await client.drop_database(db_name)
+        await client.close()
+
+
+def print_ratio(name: str, measured: Rate, floor: Rate) -> None:
+    print(
+        f"{name}: {measured.per_second:,.0f}/s  floor {floor.per_second:,.0f}/s  "
+        f"ratio {measured.ratio_to(floor):.2f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    import tempfile
+    from pathlib import Path
+
+    from deploy.local.infra import local_servers
+
+    with tempfile.TemporaryDirectory() as tmp, local_servers(Path(tmp)) as servers:
+        floor = asyncio.run(kafka_mongo_floor(servers, 2000))
+        print(f"floor: {floor.per_second:,.0f} hops/s")
