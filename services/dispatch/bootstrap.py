@@ -7,7 +7,8 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
 from services.dispatch.bootstrap_types import DispatchContext
-from services.dispatch.entrypoints import http, kafka
+from services.dispatch.entrypoints import http_admin, http_commands, http_queries, kafka
+from services.dispatch.entrypoints.errors import install_error_handlers
 from services.dispatch.settings import DispatchSettings
 from shared.clock import Clock, SystemClock
 from shared.http import install_http_basics
@@ -35,8 +36,9 @@ def create_app(
     relay, publisher = create_relay(settings, settings, db, clock, settings.service_name)
     ctx = DispatchContext(
         new_uow=partial(DispatchMongoUnitOfWork, mongo, db, topics, clock, relay.wake),
-        rules=settings.assignment_rules,
         dispatch_centre=settings.dispatch_centre,
+        static_rules=settings.assignment_rules,
+        urge_threshold=settings.urge_escalation_threshold,
     )
     broker = create_broker(settings, settings.service_name, tracer)
     subscribe(
@@ -46,19 +48,33 @@ def create_app(
         group_id=CONSUMER_GROUP,
         handler=kafka.intake_events(ctx),
     )
+    subscribe(
+        broker,
+        settings,
+        topics=[topics.sla_events],
+        group_id=f"{CONSUMER_GROUP}-sla",
+        handler=kafka.sla_events(ctx),
+    )
     runtime = Runtime(
         kafka=settings,
         broker=broker,
         mongo=mongo,
         tracer_provider=tracer,
-        topics=[topics.intake_events, topics.dispatch_events],
+        topics=[
+            topics.intake_events,
+            topics.sla_events,
+            topics.dispatch_events,
+            topics.upstream_submissions,
+        ],
         on_startup=[partial(ensure_indexes, db, INDEXES), publisher.start],
         on_shutdown=[publisher.stop],
         loops=[relay.run],
     )
     app = FastAPI(title="ticketflow dispatch", lifespan=runtime.lifespan)
     app.state.dispatch = ctx
-    app.include_router(http.router)
+    for router in (http_commands.router, http_queries.router, http_admin.router):
+        app.include_router(router)
     install_http_basics(app)
+    install_error_handlers(app)
     instrument_fastapi(app, tracer)
     return app

@@ -1,6 +1,7 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.dispatch.domain.assignment import AssignmentRule
+from services.dispatch.domain.routing import RoutingRule
 from shared.settings import (
     ENV_PREFIX,
     KafkaSettings,
@@ -19,6 +20,9 @@ class DispatchSettings(
     service_name: str = "dispatch"
     http_port: int = 8002
     mongo_db: str = "ticketflow_dispatch"
-    # JSON in TICKETFLOW_ASSIGNMENT_RULES; first rule whose ticket_type matches wins.
-    assignment_rules: tuple[AssignmentRule, ...] = ()
+    # JSON in TICKETFLOW_ASSIGNMENT_RULES: routing rules for every tenant, tried after the
+    # tenant's own (admin API) rules, e.g. [{"ticket_type": "incident", "group": "noc"}].
+    assignment_rules: tuple[RoutingRule, ...] = ()
     dispatch_centre: str = "dispatch-centre"
+    # Urges that auto-escalate a ticket when its tenant set no policy; 0: never.
+    urge_escalation_threshold: int = Field(default=3, ge=0)

@@ -174,6 +174,12 @@ class TicketStatusChangedPayload(Frozen):
     to_status: TicketStatus
     command: str
     reason: str | None = None
+    # The ticket after the change, so that SLA and notify need no projection of their own.
+    assignee: str | None = None
+    group: str | None = None
+    priority: Priority | None = None
+    severity: Severity | None = None
+    watchers: list[str] | None = None
 
     @property
     def status(self) -> TicketStatus:

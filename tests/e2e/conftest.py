@@ -1,3 +1,4 @@
+import json
 from collections.abc import Iterator
 from uuid import uuid4
 
@@ -12,6 +13,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+# Every ticket goes to li.wei unless a test's tenant configures otherwise.
+ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +36,7 @@ def stack(
         | {"TICKETFLOW_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
         for name in SERVICES
     }
+    envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": ASSIGNMENT_RULES}
     processes = start_services(envs, tmp_path_factory.mktemp("logs"))
     yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for process in reversed(processes):

@@ -42,7 +42,7 @@ async def test_an_http_submission_is_assigned_in_the_gateway_read_model(stack, n
     assert view["number"] == ticket["number"]
     assert view["number"].startswith(f"{namespace}-")
     assert view["priority"] == "P2"
-    assert view["assignee"] == "dispatch-centre"
+    assert (view["assignee"], view["group"]) == ("li.wei", "noc")
 
 
 async def test_the_same_upstream_submission_twice_is_one_ticket(stack, namespace):

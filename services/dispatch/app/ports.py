@@ -1,13 +1,16 @@
 """What the dispatch use cases need from the outside world."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 from uuid import UUID
 
+from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import EventEnvelope
+from shared.events.submissions import Submission
 
 
 class WorkOrderRepository(Protocol):
@@ -15,10 +18,55 @@ class WorkOrderRepository(Protocol):
 
     async def add(self, order: WorkOrder) -> None: ...
 
+    async def update(self, order: WorkOrder) -> None:
+        """Save if nobody saved since ``order`` was read; else :class:`Conflict`."""
+
+    async def open_load(self, tenant_id: str, members: Sequence[str]) -> Mapping[str, int]: ...
+
+    async def todo(self, tenant_id: str, assignee: str, limit: int) -> list[WorkOrder]: ...
+
+    async def queue(self, tenant_id: str, centre: str, limit: int) -> list[WorkOrder]: ...
+
+
+class Directory(Protocol):
+    """Staff, groups, stations, on-duty rosters, routing rules and tenant policies."""
+
+    async def routing_rules(self, tenant_id: str) -> list[RoutingRule]: ...
+
+    async def on_duty(self, tenant_id: str, group: str) -> list[str]: ...
+
+    async def nearest_station_groups(
+        self, tenant_id: str, lon: float, lat: float, limit: int
+    ) -> list[str]: ...
+
+    async def urge_threshold(self, tenant_id: str) -> int | None: ...
+
+    async def put(self, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]) -> None: ...
+
+    async def get(self, kind: str, tenant_id: str, key: str) -> dict[str, Any] | None: ...
+
+    async def items(self, kind: str, tenant_id: str) -> list[dict[str, Any]]: ...
+
+    async def delete(self, kind: str, tenant_id: str, key: str) -> bool: ...
+
+
+class Records(Protocol):
+    """Problem and change records created from tickets."""
+
+    async def add_problem(self, problem: ProblemRecord) -> None: ...
+
+    async def add_change(self, change: ChangeRecord) -> None: ...
+
 
 class DispatchUnitOfWork(Protocol):
     @property
     def work_orders(self) -> WorkOrderRepository: ...
+
+    @property
+    def directory(self) -> Directory: ...
+
+    @property
+    def records(self) -> Records: ...
 
     def now(self) -> datetime: ...
 
@@ -34,6 +82,9 @@ class DispatchUnitOfWork(Protocol):
     async def already_processed(self, consumer: str, event_id: UUID) -> bool: ...
 
     def publish(self, *events: EventEnvelope) -> None: ...
+
+    def submit_upstream(self, submission: Submission, key: str) -> None:
+        """Queue ``submission`` for intake's registration path, sent with the commit."""
 
     async def commit(self) -> None: ...
 

@@ -1,28 +1,82 @@
-"""The configured assignment rule of the walking skeleton: by ticket type, else the centre."""
+"""Who holds the ticket: release, assign (派单), accept (接单/签单), start, transfer (转派)."""
 
-from collections.abc import Sequence
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from services.dispatch.domain.commands import Command
+from services.dispatch.domain.errors import Forbidden, InvalidField
+from services.dispatch.domain.roles import OVERRIDERS
+from services.dispatch.domain.state import WorkOrderState
+from shared.events import Actor, TicketAssigned, TicketAssignedPayload
+from shared.events.dispatch import (
+    Appointment,
+    TicketAccepted,
+    TicketAcceptedPayload,
+    TicketTransferred,
+    TicketTransferredPayload,
+)
+from shared.events.vocabulary import Severity
 
-from shared.events.vocabulary import TicketType
 
+class AssignmentCommands(WorkOrderState):
+    def release(self, actor: Actor, now: datetime) -> None:
+        self._finish(Command.RELEASE, self._target(Command.RELEASE, actor), actor, now)
+        if self.severity is Severity.MAJOR:
+            self.raise_major_alert(actor, now)
 
-class AssignmentRule(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    def assign(
+        self, assignee: str, group: str | None, reason: str, actor: Actor, now: datetime
+    ) -> None:
+        target = self._target(Command.ASSIGN, actor)
+        previous, self.assignee, self.group = self.assignee, assignee, group
+        payload = TicketAssignedPayload(
+            assignee=assignee, group=group, previous_assignee=previous, reason=reason
+        )
+        self._emit(TicketAssigned, payload, actor, now)
+        self._finish(Command.ASSIGN, target, actor, now, reason)
 
-    ticket_type: TicketType | None = None
-    assignee: str = Field(min_length=1)
-    group: str | None = None
+    def accept(self, appointment: Appointment | None, actor: Actor, now: datetime) -> None:
+        """接单; on-site work needs the agreed window (预约), otherwise it is a sign-off (签单)."""
+        target = self._target(Command.ACCEPT, actor)
+        if actor.id != self.assignee and actor.role not in OVERRIDERS:
+            raise Forbidden(f"only the assignee {self.assignee} may accept", sorted(OVERRIDERS))
+        if self.needs_onsite and appointment is None:
+            raise InvalidField("appointment", "required: the ticket needs an on-site visit")
+        self.appointment = appointment
+        assignee = self.assignee or actor.id
+        payload = TicketAcceptedPayload(assignee=assignee, appointment=appointment)
+        self._emit(TicketAccepted, payload, actor, now)
+        self._clear_major_alert(actor, now)
+        self._finish(Command.ACCEPT, target, actor, now)
 
-    def matches(self, ticket_type: TicketType) -> bool:
-        return self.ticket_type is None or self.ticket_type == ticket_type
+    def start(self, actor: Actor, now: datetime) -> None:
+        self._finish(Command.START, self._target(Command.START, actor), actor, now)
 
+    def transfer(
+        self, to_assignee: str, to_group: str | None, reason: str, actor: Actor, now: datetime
+    ) -> None:
+        """转派 to exactly one person, who has to accept it again."""
+        target = self._target(Command.TRANSFER, actor)
+        if to_assignee == self.assignee:
+            raise InvalidField("to_assignee", "is already the assignee")
+        self._hand_over(to_assignee, to_group or self.group, reason, actor, now)
+        self._finish(Command.TRANSFER, target, actor, now, reason)
 
-def choose_assignment(
-    rules: Sequence[AssignmentRule], ticket_type: TicketType, dispatch_centre: str
-) -> AssignmentRule:
-    """The first matching rule, or the dispatch-centre queue when none matches."""
-    for rule in rules:
-        if rule.matches(ticket_type):
-            return rule
-    return AssignmentRule(assignee=dispatch_centre, group=dispatch_centre)
+    def return_to_centre(self, centre: str, reason: str, actor: Actor, now: datetime) -> None:
+        """Back to the dispatch-centre queue: nobody holds the ticket until it is assigned."""
+        target = self._target(Command.RETURN_TO_CENTRE, actor)
+        self._hand_over(None, None, reason, actor, now)
+        self.group = centre
+        self._finish(Command.RETURN_TO_CENTRE, target, actor, now, reason)
+
+    def _hand_over(
+        self, to: str | None, group: str | None, reason: str, actor: Actor, now: datetime
+    ) -> None:
+        payload = TicketTransferredPayload(
+            from_assignee=self.assignee,
+            to_assignee=to,
+            to_group=group,
+            reason=reason,
+            status=self._target(Command.TRANSFER if to else Command.RETURN_TO_CENTRE, actor),
+        )
+        self.assignee, self.group, self.appointment = to, group, None
+        self._emit(TicketTransferred, payload, actor, now)

@@ -1,45 +1,25 @@
-"""A ticket's workflow state as dispatch owns it."""
+"""The WorkOrder aggregate: a ticket's workflow as dispatch owns it (SPEC §4).
 
-from dataclasses import dataclass, field
+Every command checks the transition table, changes the state and records the events it
+causes in ``events``; a refused command raises and changes nothing.
+"""
+
 from datetime import datetime
 
-from shared.errors import Conflict
-from shared.events import (
-    Actor,
-    EventEnvelope,
-    TicketAssigned,
-    TicketAssignedPayload,
-    TicketRegistered,
-)
-from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
-
-PRODUCER = "dispatch"
-
-ASSIGNABLE = frozenset({TicketStatus.NEW})
+from services.dispatch.domain.assignment import AssignmentCommands
+from services.dispatch.domain.collaboration import CollaborationCommands
+from services.dispatch.domain.escalation import EscalationCommands
+from services.dispatch.domain.progress import ProgressCommands
+from shared.events import SYSTEM_ACTOR, TicketRegistered
+from shared.events.vocabulary import Severity, TicketStatus
 
 
-class IllegalTransition(Conflict):
-    pass
-
-
-@dataclass
-class WorkOrder:
-    ticket_id: str
-    tenant_id: str
-    number: str
-    type: TicketType
-    priority: Priority
-    severity: Severity
-    status: TicketStatus
-    assignee: str | None = None
-    group: str | None = None
-    version: int = 0
-    events: list[EventEnvelope] = field(default_factory=list, compare=False)
-
+class WorkOrder(AssignmentCommands, ProgressCommands, EscalationCommands, CollaborationCommands):
     @classmethod
-    def open(cls, registered: TicketRegistered) -> "WorkOrder":
+    def open(cls, registered: TicketRegistered, now: datetime) -> "WorkOrder":
         p = registered.payload
-        return cls(
+        location = p.location
+        order = cls(
             ticket_id=registered.ticket_id,
             tenant_id=registered.tenant_id,
             number=p.number,
@@ -47,26 +27,18 @@ class WorkOrder:
             priority=p.priority,
             severity=p.severity,
             status=p.status,
+            subject=p.subject,
+            source=p.source,
+            contact=p.contact,
+            account_id=p.account_id,
+            service=p.service,
+            region=location.region if location else None,
+            lon=location.lon if location else None,
+            lat=location.lat if location else None,
+            tags=list(p.tags),
+            needs_onsite=p.needs_onsite,
+            related_to=p.related_to or p.repeat_of,
         )
-
-    def assign(
-        self, assignee: str, group: str | None, reason: str, actor: Actor, now: datetime
-    ) -> None:
-        if self.status not in ASSIGNABLE:
-            raise IllegalTransition(
-                f"cannot assign a ticket in status {self.status.value}", allowed=()
-            )
-        previous = self.assignee
-        self.status, self.assignee, self.group = TicketStatus.ASSIGNED, assignee, group
-        self.events.append(
-            TicketAssigned(
-                occurred_at=now,
-                producer=PRODUCER,
-                tenant_id=self.tenant_id,
-                ticket_id=self.ticket_id,
-                actor=actor,
-                payload=TicketAssignedPayload(
-                    assignee=assignee, group=group, previous_assignee=previous, reason=reason
-                ),
-            )
-        )
+        if order.severity is Severity.MAJOR and order.status is not TicketStatus.QUARANTINED:
+            order.raise_major_alert(SYSTEM_ACTOR, now)
+        return order

@@ -1,0 +1,45 @@
+"""Admin CRUD of the routing directory: staff, groups, stations, rosters, rules, policies."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from services.dispatch.app.context import DispatchContext
+from services.dispatch.domain.errors import Forbidden
+from services.dispatch.domain.roles import Role
+from shared.errors import NotFound
+from shared.events import Actor
+
+
+def _admin(actor: Actor) -> None:
+    if actor.role != Role.ADMIN:
+        raise Forbidden("only an admin may change the routing directory", [Role.ADMIN.value])
+
+
+async def put(
+    ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]
+) -> dict[str, Any]:
+    _admin(actor)
+    async with ctx.new_uow() as uow:
+        await uow.directory.put(kind, tenant_id, key, doc)
+    return {**doc, "key": key}
+
+
+async def get(ctx: DispatchContext, kind: str, tenant_id: str, key: str) -> dict[str, Any]:
+    async with ctx.new_uow() as uow:
+        doc = await uow.directory.get(kind, tenant_id, key)
+    if doc is None:
+        raise NotFound(f"no {kind} {key} for tenant {tenant_id}")
+    return doc
+
+
+async def list_all(ctx: DispatchContext, kind: str, tenant_id: str) -> list[dict[str, Any]]:
+    async with ctx.new_uow() as uow:
+        return await uow.directory.items(kind, tenant_id)
+
+
+async def delete(ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str) -> None:
+    _admin(actor)
+    async with ctx.new_uow() as uow:
+        deleted = await uow.directory.delete(kind, tenant_id, key)
+    if not deleted:
+        raise NotFound(f"no {kind} {key} for tenant {tenant_id}")

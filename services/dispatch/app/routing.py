@@ -1,0 +1,56 @@
+"""Routing a new ticket: tenant rules, then the nearest station, then the dispatch centre."""
+
+from services.dispatch.app.context import DispatchContext
+from services.dispatch.app.ports import DispatchUnitOfWork
+from services.dispatch.domain.routing import least_loaded, matching_rule
+from services.dispatch.domain.work_order import WorkOrder
+from shared.events import SYSTEM_ACTOR
+
+NEAREST_STATIONS = 3
+
+
+async def route(ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder) -> None:
+    """Assign ``order`` (status new) to one person, or leave it in the centre's queue."""
+    found = await _by_rule(ctx, uow, order) or await _by_station(uow, order)
+    if found is None:
+        order.group = ctx.dispatch_centre
+        return
+    assignee, group, reason = found
+    order.assign(assignee, group, reason, SYSTEM_ACTOR, uow.now())
+
+
+async def _by_rule(
+    ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder
+) -> tuple[str, str | None, str] | None:
+    rules = [*await uow.directory.routing_rules(order.tenant_id), *ctx.static_rules]
+    rule = matching_rule(rules, order)
+    if rule is None:
+        return None
+    reason = f"routing rule {rule.rule_id or rule.order}"
+    if rule.assignee is not None:
+        return rule.assignee, rule.group, reason
+    assert rule.group is not None  # a rule without assignee names a group
+    member = await _least_loaded_member(uow, order.tenant_id, rule.group)
+    return (member, rule.group, reason) if member else None
+
+
+async def _by_station(
+    uow: DispatchUnitOfWork, order: WorkOrder
+) -> tuple[str, str | None, str] | None:
+    if order.lon is None or order.lat is None:
+        return None
+    groups = await uow.directory.nearest_station_groups(
+        order.tenant_id, order.lon, order.lat, NEAREST_STATIONS
+    )
+    for group in groups:
+        member = await _least_loaded_member(uow, order.tenant_id, group)
+        if member:
+            return member, group, f"nearest station of {group}"
+    return None
+
+
+async def _least_loaded_member(uow: DispatchUnitOfWork, tenant_id: str, group: str) -> str | None:
+    on_duty = await uow.directory.on_duty(tenant_id, group)
+    if not on_duty:
+        return None
+    return least_loaded(on_duty, await uow.work_orders.open_load(tenant_id, on_duty))

@@ -1,0 +1,59 @@
+"""Bodies of the routing directory's admin API."""
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.vocabulary import Severity, TicketType
+
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class StaffBody(Item):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    groups: list[Name] = Field(default_factory=list)
+
+
+class GroupBody(Item):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class StationBody(Item):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    group: Name
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+    def document(self) -> dict[str, Any]:
+        point = {"type": "Point", "coordinates": [self.lon, self.lat]}
+        return {**super().document(), "location": point}
+
+
+class RosterBody(Item):
+    """Who of the group is on duty now, in the order ties are broken."""
+
+    on_duty: list[Name] = Field(max_length=500)
+
+
+class RuleBody(Item):
+    order: int
+    ticket_type: TicketType | None = None
+    service: Name | None = None
+    region: Name | None = None
+    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list)
+    severity: Severity | None = None
+    group: Name | None = None
+    assignee: Name | None = None
+
+
+class PolicyBody(Item):
+    """0 turns urge auto-escalation off for the tenant."""
+
+    urge_escalation_threshold: int = Field(ge=0, le=100)

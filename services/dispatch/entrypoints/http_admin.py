@@ -1,0 +1,87 @@
+"""Admin CRUD of staff, groups, stations, on-duty rosters, routing rules and policies."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from services.dispatch.adapters.directory import (
+    GROUPS,
+    POLICIES,
+    ROSTERS,
+    RULES,
+    STAFF,
+    STATIONS,
+    WORKFLOW_POLICY,
+)
+from services.dispatch.app import admin
+from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.entrypoints import admin_schemas as a
+from services.dispatch.entrypoints.deps import Ctx, Who
+from shared.errors import RequestError
+
+router = APIRouter(prefix="/admin/tenants/{tenant_id}", tags=["admin"])
+Doc = dict[str, Any]
+BODIES: dict[str, type[a.Item]] = {
+    STAFF: a.StaffBody,
+    GROUPS: a.GroupBody,
+    STATIONS: a.StationBody,
+    ROSTERS: a.RosterBody,
+    RULES: a.RuleBody,
+}
+PATHS = {
+    "staff": STAFF,
+    "groups": GROUPS,
+    "stations": STATIONS,
+    "rosters": ROSTERS,
+    "routing-rules": RULES,
+}
+
+
+def _kind(path: str) -> str:
+    if path not in PATHS:
+        raise RequestError(f"unknown directory {path!r}; one of {sorted(PATHS)}")
+    return PATHS[path]
+
+
+def _validated(kind: str, key: str, body: Doc) -> Doc:
+    try:
+        item = BODIES[kind].model_validate(body)
+        if isinstance(item, a.RuleBody):
+            RoutingRule(rule_id=key, **item.model_dump())  # a rule must route somewhere
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from error
+    return item.document()
+
+
+@router.put("/policy")
+async def put_policy(tenant_id: str, body: a.PolicyBody, ctx: Ctx, who: Who) -> Doc:
+    return await admin.put(ctx, who, POLICIES, tenant_id, WORKFLOW_POLICY, body.document())
+
+
+@router.get("/policy")
+async def get_policy(tenant_id: str, ctx: Ctx) -> Doc:
+    return await admin.get(ctx, POLICIES, tenant_id, WORKFLOW_POLICY)
+
+
+@router.put("/{directory}/{key}")
+async def put_item(tenant_id: str, directory: str, key: str, body: Doc, ctx: Ctx, who: Who) -> Doc:
+    kind = _kind(directory)
+    return await admin.put(ctx, who, kind, tenant_id, key, _validated(kind, key, body))
+
+
+@router.get("/{directory}")
+async def list_items(tenant_id: str, directory: str, ctx: Ctx) -> list[Doc]:
+    return await admin.list_all(ctx, _kind(directory), tenant_id)
+
+
+@router.get("/{directory}/{key}")
+async def get_item(tenant_id: str, directory: str, key: str, ctx: Ctx) -> Doc:
+    return await admin.get(ctx, _kind(directory), tenant_id, key)
+
+
+@router.delete("/{directory}/{key}", status_code=204)
+async def delete_item(tenant_id: str, directory: str, key: str, ctx: Ctx, who: Who) -> Response:
+    await admin.delete(ctx, who, _kind(directory), tenant_id, key)
+    return Response(status_code=204)

@@ -1,0 +1,126 @@
+"""Tiny in-memory stand-ins for dispatch's ports, for driving the use cases in unit tests."""
+
+import copy
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Self
+from uuid import UUID
+
+from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.values import ChangeRecord, ProblemRecord
+from services.dispatch.domain.work_order import WorkOrder
+from services.dispatch.tests.unit.builders import NOW
+from shared.errors import Conflict
+from shared.events import EventEnvelope
+from shared.events.submissions import Submission
+
+
+class FakeWorkOrders:
+    def __init__(self, *orders: WorkOrder, load: Mapping[str, int] | None = None) -> None:
+        self.saved = {o.ticket_id: o for o in orders}
+        self.load = dict(load or {})
+
+    async def get(self, ticket_id: str) -> WorkOrder | None:
+        found = self.saved.get(ticket_id)
+        return copy.deepcopy(found) if found else None
+
+    async def add(self, order: WorkOrder) -> None:
+        order.version = 1
+        self.saved[order.ticket_id] = copy.deepcopy(order)
+
+    async def update(self, order: WorkOrder) -> None:
+        if self.saved[order.ticket_id].version != order.version:
+            raise Conflict("stale", allowed=order.allowed_commands)
+        order.version += 1
+        self.saved[order.ticket_id] = copy.deepcopy(order)
+
+    async def open_load(self, tenant_id: str, members: Sequence[str]) -> Mapping[str, int]:
+        return {m: n for m, n in self.load.items() if m in members}
+
+    async def todo(self, tenant_id: str, assignee: str, limit: int) -> list[WorkOrder]:
+        return [o for o in self.saved.values() if o.assignee == assignee][:limit]
+
+    async def queue(self, tenant_id: str, centre: str, limit: int) -> list[WorkOrder]:
+        return [o for o in self.saved.values() if o.group == centre][:limit]
+
+
+class FakeDirectory:
+    def __init__(
+        self,
+        rules: Sequence[RoutingRule] = (),
+        rosters: Mapping[str, list[str]] | None = None,
+        stations: Sequence[str] = (),
+        urges: int | None = None,
+    ) -> None:
+        self.rules, self.rosters = list(rules), dict(rosters or {})
+        self.stations, self.urges = list(stations), urges
+
+    async def routing_rules(self, tenant_id: str) -> list[RoutingRule]:
+        return self.rules
+
+    async def on_duty(self, tenant_id: str, group: str) -> list[str]:
+        return self.rosters.get(group, [])
+
+    async def nearest_station_groups(
+        self, tenant_id: str, lon: float, lat: float, limit: int
+    ) -> list[str]:
+        return self.stations[:limit]
+
+    async def urge_threshold(self, tenant_id: str) -> int | None:
+        return self.urges
+
+    async def put(self, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    async def get(self, kind: str, tenant_id: str, key: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    async def items(self, kind: str, tenant_id: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    async def delete(self, kind: str, tenant_id: str, key: str) -> bool:
+        raise NotImplementedError
+
+
+class FakeRecords:
+    def __init__(self) -> None:
+        self.problems: list[ProblemRecord] = []
+        self.changes: list[ChangeRecord] = []
+
+    async def add_problem(self, problem: ProblemRecord) -> None:
+        self.problems.append(problem)
+
+    async def add_change(self, change: ChangeRecord) -> None:
+        self.changes.append(change)
+
+
+class FakeUnitOfWork:
+    def __init__(self, work_orders: FakeWorkOrders, directory: FakeDirectory) -> None:
+        self.work_orders, self.directory, self.records = work_orders, directory, FakeRecords()
+        self.published: list[EventEnvelope] = []
+        self.submitted: list[Submission] = []
+        self.processed: set[tuple[str, UUID]] = set()
+        self.commits = 0
+
+    def now(self) -> datetime:
+        return NOW
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def already_processed(self, consumer: str, event_id: UUID) -> bool:
+        seen = (consumer, event_id) in self.processed
+        self.processed.add((consumer, event_id))
+        return seen
+
+    def publish(self, *events: EventEnvelope) -> None:
+        self.published.extend(events)
+
+    def submit_upstream(self, submission: Submission, key: str) -> None:
+        self.submitted.append(submission)
+
+    async def commit(self) -> None:
+        self.commits += 1

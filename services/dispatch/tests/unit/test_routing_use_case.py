@@ -1,0 +1,58 @@
+"""Routing with the directory faked: rules, least load, geo fallback, the centre queue."""
+
+from services.dispatch.app.consumers import on_ticket_registered
+from services.dispatch.app.context import DispatchContext
+from services.dispatch.app.routing import route
+from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.tests.unit.builders import order
+from services.dispatch.tests.unit.fakes import FakeDirectory, FakeUnitOfWork, FakeWorkOrders
+from shared.events.vocabulary import TicketStatus
+from shared.testing.builders import ticket_registered
+
+CARE = RoutingRule(rule_id="care", order=1, region="chaoyang", group="care")
+
+
+def setup(directory: FakeDirectory, load: dict[str, int] | None = None):
+    uow = FakeUnitOfWork(FakeWorkOrders(load=load), directory)
+    return DispatchContext(new_uow=lambda: uow, dispatch_centre="centre"), uow
+
+
+async def test_a_matching_rule_assigns_the_least_loaded_member_of_its_group():
+    ctx, uow = setup(FakeDirectory([CARE], {"care": ["zhao", "qian"]}), {"zhao": 4, "qian": 1})
+    wo = order(region="chaoyang")
+    await route(ctx, uow, wo)
+    assert (wo.status, wo.assignee, wo.group) == (TicketStatus.ASSIGNED, "qian", "care")
+    assert wo.events[0].payload.reason == "routing rule care"
+
+
+async def test_tenant_rules_come_before_the_deployment_wide_ones():
+    static = RoutingRule(order=0, assignee="static.person")
+    ctx, uow = setup(FakeDirectory([CARE], {"care": ["zhao"]}))
+    ctx = DispatchContext(new_uow=ctx.new_uow, dispatch_centre="centre", static_rules=[static])
+    wo = order(region="chaoyang")
+    await route(ctx, uow, wo)
+    assert wo.assignee == "static.person"  # explicit order decides, wherever the rule lives
+
+
+async def test_without_anyone_on_duty_the_nearest_staffed_station_takes_it():
+    directory = FakeDirectory([CARE], {"care": [], "east": [], "west": ["chen"]}, ["east", "west"])
+    ctx, uow = setup(directory)
+    wo = order(region="chaoyang", lon=116.4, lat=39.9)
+    await route(ctx, uow, wo)
+    assert (wo.assignee, wo.group) == ("chen", "west")
+
+
+async def test_without_coordinates_there_is_no_geo_fallback_and_the_centre_queues_it():
+    ctx, uow = setup(FakeDirectory([], {"west": ["chen"]}, ["west"]))
+    wo = order()
+    await route(ctx, uow, wo)
+    assert (wo.status, wo.assignee, wo.group, wo.events) == (TicketStatus.NEW, None, "centre", [])
+
+
+async def test_a_redelivered_registration_has_one_effect():
+    ctx, uow = setup(FakeDirectory([RoutingRule(order=1, assignee="li.wei")]))
+    event = ticket_registered("t-7")
+    await on_ticket_registered(ctx, event)
+    await on_ticket_registered(ctx, event)
+    assert [e.event_type for e in uow.published] == ["ticket.assigned", "ticket.status_changed"]
+    assert uow.work_orders.saved["t-7"].assignee == "li.wei"
