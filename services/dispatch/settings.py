@@ -1,22 +1,10 @@
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
 
 from services.dispatch.domain.routing import RoutingRule
-from shared.settings import (
-    ENV_PREFIX,
-    KafkaSettings,
-    MongoSettings,
-    OutboxSettings,
-    ServiceSettings,
-    TelemetrySettings,
-)
+from shared.settings import StandardSettings
 
 
-class DispatchSettings(
-    ServiceSettings, KafkaSettings, MongoSettings, OutboxSettings, TelemetrySettings
-):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
-
+class DispatchSettings(StandardSettings):
     service_name: str = "dispatch"
     http_port: int = 8002
     mongo_db: str = "ticketflow_dispatch"

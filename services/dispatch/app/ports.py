@@ -1,16 +1,13 @@
 """What the dispatch use cases need from the outside world."""
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
-from uuid import UUID
+from typing import Any, Protocol
 
 from services.dispatch.domain.routing import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
-from shared.events import EventEnvelope
 from shared.events.submissions import Submission
+from shared.ports import UnitOfWork
 
 
 class WorkOrderRepository(Protocol):
@@ -58,7 +55,7 @@ class Records(Protocol):
     async def add_change(self, change: ChangeRecord) -> None: ...
 
 
-class DispatchUnitOfWork(Protocol):
+class DispatchUnitOfWork(UnitOfWork, Protocol):
     @property
     def work_orders(self) -> WorkOrderRepository: ...
 
@@ -68,25 +65,8 @@ class DispatchUnitOfWork(Protocol):
     @property
     def records(self) -> Records: ...
 
-    def now(self) -> datetime: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def already_processed(self, consumer: str, event_id: UUID) -> bool: ...
-
-    def publish(self, *events: EventEnvelope) -> None: ...
-
     def submit_upstream(self, submission: Submission, key: str) -> None:
         """Queue ``submission`` for intake's registration path, sent with the commit."""
-
-    async def commit(self) -> None: ...
 
 
 NewUnitOfWork = Callable[[], DispatchUnitOfWork]

@@ -149,6 +149,7 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     d.TicketSeverityUpgraded: severity_upgraded,
     d.TicketPriorityChanged: priority_changed,
     d.TicketStatusChanged: status_changed,
+    d.CustomerReplied: _change,
     d.TicketResolved: resolved,
     d.TicketClosed: closed,
     d.TicketCanceled: canceled,
