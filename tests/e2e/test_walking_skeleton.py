@@ -86,3 +86,31 @@ async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
             listed, lambda ts: len(ts) >= 2 and all(t.get("status") == "assigned" for t in ts)
         )
     assert sorted(t["external_ref"] for t in tickets) == ["kafka-1", "kafka-2"]
+
+
+async def test_the_workflow_done_in_dispatch_shows_in_the_gateway(stack, namespace):
+    engineer = {"X-Actor-Id": "li.wei", "X-Actor-Role": "field_engineer"}
+    async with (
+        httpx.AsyncClient(base_url=stack["intake"]) as intake,
+        httpx.AsyncClient(base_url=stack["dispatch"]) as dispatch,
+        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+    ):
+        ticket = (await intake.post("/tickets", json=submission(namespace, "flow-1"))).json()
+        tid = ticket["ticket_id"]
+        await eventually(lambda: gateway_ticket(gateway, tid), lambda v: v.get("assignee"))
+        for command, body in [
+            ("accept", {}),
+            ("start", {}),
+            ("resolve", {"cause": "fibre cut", "solution": "spliced", "closure_code": "FIX"}),
+        ]:
+            response = await dispatch.post(
+                f"/work-orders/{tid}/{command}", json=body, headers=engineer
+            )
+            assert response.status_code == 200, response.text
+        refused = await dispatch.post(f"/work-orders/{tid}/start", json={}, headers=engineer)
+        view = await eventually(
+            lambda: gateway_ticket(gateway, tid), lambda v: v.get("status") == "resolved"
+        )
+    assert refused.status_code == 409
+    assert "customer_reply" in refused.json()["detail"]["allowed"]
+    assert view["resolution"]["cause"] == "fibre cut"
