@@ -6,21 +6,14 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from services.intake.adapters.attachments import GridFsBlobs
 from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
 from services.intake.app.handlers import Numbering
 from services.intake.bootstrap_types import IntakeContext
-from services.intake.domain.numbering import NumberMask
-from services.intake.entrypoints import http
-from services.intake.entrypoints.kafka import SubmissionConsumer
+from services.intake.entrypoints import attachments_http, customers_http, http, kafka, tenants_http
 from services.intake.settings import IntakeSettings
-from shared.clock import Clock, SystemClock
-from shared.http import install_http_basics
-from shared.kafka.broker import create_broker, subscribe
-from shared.mongo.client import create_mongo_client
-from shared.mongo.indexes import ensure_indexes
-from shared.outbox.wiring import create_relay
-from shared.runtime import Runtime
-from shared.telemetry import create_tracer_provider, instrument_fastapi
+from shared.clock import Clock
+from shared.service import ServiceKit
 
 CONSUMER_GROUP = "intake"
 
@@ -29,37 +22,27 @@ def create_app(
     settings: IntakeSettings, clock: Clock | None = None, span_exporter: SpanExporter | None = None
 ) -> FastAPI:
     """The service as an ASGI app; its lifespan starts and stops everything it uses."""
-    clock = clock or SystemClock()
-    tracer = create_tracer_provider(settings.service_name, settings, span_exporter)
-    topics = settings.topics
-    mongo = create_mongo_client(settings, settings.service_name)
-    db = mongo[settings.mongo_db]
-    relay, publisher = create_relay(settings, settings, db, clock, settings.service_name)
+    kit = ServiceKit(settings, clock, span_exporter)
+    topics = kit.topics
     ctx = IntakeContext(
-        new_uow=partial(IntakeMongoUnitOfWork, mongo, db, topics, clock, relay.wake),
-        numbering=Numbering(NumberMask(settings.number_mask), ZoneInfo("Asia/Shanghai")),
+        new_uow=partial(
+            IntakeMongoUnitOfWork, kit.mongo, kit.db, topics, kit.clock, kit.relay.wake
+        ),
+        numbering=Numbering(ZoneInfo(settings.number_time_zone), settings.tenant_defaults()),
+        blobs=GridFsBlobs(kit.db),
     )
-    broker = create_broker(settings, settings.service_name, tracer)
-    subscribe(
-        broker,
-        settings,
-        topics=[topics.upstream_submissions],
-        group_id=CONSUMER_GROUP,
-        handler=SubmissionConsumer(ctx),
+    # One consumer group per input, so a slow one never holds the others back.
+    kit.subscribe([topics.upstream_submissions], CONSUMER_GROUP, kafka.SubmissionConsumer(ctx))
+    kit.subscribe(
+        [topics.upstream_customers], f"{CONSUMER_GROUP}.customers", kafka.CustomerConsumer(ctx)
     )
-    runtime = Runtime(
-        kafka=settings,
-        broker=broker,
-        mongo=mongo,
-        tracer_provider=tracer,
-        topics=[topics.upstream_submissions, topics.intake_events],
-        on_startup=[partial(ensure_indexes, db, INDEXES), publisher.start],
-        on_shutdown=[publisher.stop],
-        loops=[relay.run],
+    kit.subscribe(
+        [topics.dispatch_events], f"{CONSUMER_GROUP}.closures", kafka.dispatch_events(ctx)
     )
-    app = FastAPI(title="ticketflow intake", lifespan=runtime.lifespan)
-    app.state.intake = ctx
-    app.include_router(http.router)
-    install_http_basics(app)
-    instrument_fastapi(app, tracer)
-    return app
+    routers = [m.router for m in (http, attachments_http, customers_http, tenants_http)]
+    return kit.app(
+        context=("intake", ctx),
+        routers=routers,
+        indexes=INDEXES,
+        produces=[topics.intake_events],
+    )

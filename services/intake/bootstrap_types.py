@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from services.intake.app.handlers import Numbering
-from services.intake.app.ports import NewUnitOfWork
+from services.intake.app.ports import BlobStore, NewUnitOfWork
 
 
 @dataclass(frozen=True)
 class IntakeContext:
     new_uow: NewUnitOfWork
     numbering: Numbering
+    blobs: BlobStore

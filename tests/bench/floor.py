@@ -43,6 +43,10 @@ async def kafka_mongo_floor(endpoints: Endpoints, count: int) -> Rate:
     await consumer.start()
     await producer.start()
     try:
+        # Warm-up: the clock starts once the consumer has joined its group and fetched.
+        await producer.send_and_wait(topic, b"warm-up", key=b"0")
+        await consumer.getone()
+        await consumer.commit()
         start = time.perf_counter()
         for i in range(count):
             await producer.send(topic, f"{i}".encode(), key=f"{i % 64}".encode())

@@ -1,13 +1,16 @@
 """Intake use cases: register a submission, reject one that does not validate."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from services.intake.app.ports import DuplicateSubmission, NewUnitOfWork
+from services.intake.app.ports import DuplicateSubmission, IntakeUnitOfWork, NewUnitOfWork
 from services.intake.domain import ticket as tickets
-from services.intake.domain.numbering import NumberMask
-from services.intake.domain.ticket import PRODUCER, Ticket
+from services.intake.domain.config import TenantConfig
+from services.intake.domain.contacts import Customer, keys_of
+from services.intake.domain.repeat import find_original
+from services.intake.domain.ticket import PRODUCER, Registering, Ticket
 from shared.concurrency import KeyedLocks
 from shared.errors import NotFound
 from shared.events import Actor, FieldError, SubmissionRejected, SubmissionRejectedPayload
@@ -39,11 +42,11 @@ class Registration:
 
 @dataclass(frozen=True)
 class Numbering:
-    mask: NumberMask
     zone: ZoneInfo
-    # Registrations drawing from one counter would all collide on its document; in one
-    # process they queue here instead, and only other replicas' transactions conflict
-    # (and are retried).
+    defaults: TenantConfig = field(default_factory=TenantConfig)
+    # Registrations of one tenant draw from its counters and would collide on their
+    # documents; in one process they queue here per tenant instead, and only other
+    # replicas' transactions conflict (and are retried).
     locks: KeyedLocks = field(default_factory=KeyedLocks)
 
 
@@ -63,23 +66,48 @@ async def _register(
     cmd: RegisterTicket, new_uow: NewUnitOfWork, numbering: Numbering
 ) -> Registration:
     s = cmd.submission
-    async with new_uow() as uow:
-        now = uow.now()
-        local = now.astimezone(numbering.zone)
-        counter = numbering.mask.counter_key(s.tenant_id, s.type, local)
+    async with new_uow() as uow, numbering.locks.hold(s.tenant_id):
         # Held from the transaction's first read: its snapshot then already includes the
         # previous holder's counter increment, so the increment below cannot conflict.
-        async with numbering.locks.hold(counter):
-            existing = await uow.tickets.find_by_external_ref(s.tenant_id, s.source, s.external_ref)
-            if existing is not None:
-                return Registration(existing, created=False)
-            seq = await uow.counters.next(counter)
-            number = numbering.mask.format(s.tenant_id, s.type, local, seq)
-            ticket = tickets.register(s, uuid4().hex, number, now, cmd.actor)
-            await uow.tickets.add(ticket)
-            uow.publish(*ticket.events)
-            await uow.commit()
-        return Registration(ticket, created=True)
+        existing = await uow.tickets.find_by_external_ref(s.tenant_id, s.source, s.external_ref)
+        if existing is not None:
+            return Registration(existing, created=False)
+        config = await uow.tenants.get(s.tenant_id) or numbering.defaults
+        ticket = await _new_ticket(uow, cmd, config, config.zone(numbering.zone))
+        await uow.tickets.add(ticket)
+        uow.publish(*ticket.events)
+        await uow.commit()
+    return Registration(ticket, created=True)
+
+
+async def _new_ticket(
+    uow: IntakeUnitOfWork, cmd: RegisterTicket, config: TenantConfig, zone: ZoneInfo
+) -> Ticket:
+    s, now = cmd.submission, uow.now()
+    local = now.astimezone(zone)
+    customer, original = await _customer(uow, s), await _original(uow, s, config, now)
+    seq = await uow.counters.next(config.mask.counter_key(s.tenant_id, s.type, local))
+    number = config.mask.format(s.tenant_id, s.type, local, seq)
+    context = Registering(uuid4().hex, number, now, cmd.actor, config, customer, original)
+    return tickets.register(s, context)
+
+
+async def _customer(uow: IntakeUnitOfWork, s: Submission) -> Customer | None:
+    keys = keys_of(s.contact)
+    return await uow.customers.find(s.tenant_id, keys) if keys else None
+
+
+async def _original(
+    uow: IntakeUnitOfWork, s: Submission, config: TenantConfig, now: datetime
+) -> Ticket | None:
+    rule, candidate = config.repeat_rule, tickets.candidate(s, now)
+    if s.type not in rule.types or not candidate.contact_keys or not rule.window:
+        return None
+    earlier = await uow.tickets.registered_since(
+        s.tenant_id, sorted(candidate.contact_keys), now - rule.window
+    )
+    prior = find_original(candidate, [t.as_prior() for t in earlier], rule)
+    return next((t for t in earlier if prior and t.ticket_id == prior.ticket_id), None)
 
 
 async def reject_submission(cmd: RejectSubmission, new_uow: NewUnitOfWork) -> None:
@@ -106,3 +134,10 @@ async def get_ticket(ticket_id: str, new_uow: NewUnitOfWork) -> Ticket:
     if ticket is None:
         raise NotFound(f"ticket {ticket_id} not found")
     return ticket
+
+
+async def mark_closed(ticket_id: str, new_uow: NewUnitOfWork) -> None:
+    """Dispatch closed or canceled the ticket: it no longer counts for the repeat rule."""
+    async with new_uow() as uow:
+        await uow.tickets.mark_closed(ticket_id)
+        await uow.commit()

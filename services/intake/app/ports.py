@@ -2,15 +2,22 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
+from services.intake.domain.attachments import Attachment
+from services.intake.domain.config import TenantConfig
+from services.intake.domain.contacts import Account, Customer
 from services.intake.domain.ticket import Ticket
-from shared.events import EventEnvelope
+from shared.errors import Conflict
+from shared.ports import UnitOfWork
 
 
 class DuplicateSubmission(Exception):
     """Another registration of the same (tenant, source, external_ref) committed first."""
+
+
+class DuplicateCustomer(Conflict):
+    """Another customer of the tenant already has this contact_id."""
 
 
 class TicketRepository(Protocol):
@@ -24,6 +31,18 @@ class TicketRepository(Protocol):
         """Raises :class:`DuplicateSubmission` if the external reference is taken."""
         ...
 
+    async def registered_since(
+        self, tenant_id: str, contact_keys: list[str], since: datetime
+    ) -> list[Ticket]:
+        """Tickets of any of ``contact_keys`` registered at or after ``since``."""
+        ...
+
+    async def quarantined(self, tenant_id: str, contact_keys: list[str]) -> list[Ticket]: ...
+
+    async def save_status(self, ticket: Ticket) -> None: ...
+
+    async def mark_closed(self, ticket_id: str) -> None: ...
+
 
 class NumberCounters(Protocol):
     async def next(self, key: str) -> int:
@@ -31,27 +50,69 @@ class NumberCounters(Protocol):
         ...
 
 
-class IntakeUnitOfWork(Protocol):
+class CustomerDirectory(Protocol):
+    async def get(self, customer_id: str) -> Customer | None: ...
+
+    async def find(self, tenant_id: str, contact_keys: list[str]) -> Customer | None:
+        """The customer recognised by any of the keys, a verified one first."""
+        ...
+
+    async def save(self, customer: Customer) -> None:
+        """Insert or replace; raises :class:`DuplicateCustomer` on a taken contact_id."""
+        ...
+
+    async def delete(self, customer_id: str) -> bool: ...
+
+    async def of_tenant(self, tenant_id: str, after: str | None, limit: int) -> list[Customer]:
+        """One page of the tenant's customers in ``customer_id`` order, after ``after``."""
+        ...
+
+    async def get_account(self, tenant_id: str, account_id: str) -> Account | None: ...
+
+    async def save_account(self, account: Account) -> None: ...
+
+    async def delete_account(self, tenant_id: str, account_id: str) -> bool: ...
+
+
+class TenantConfigs(Protocol):
+    async def get(self, tenant_id: str) -> TenantConfig | None: ...
+
+    async def put(self, tenant_id: str, config: TenantConfig) -> None: ...
+
+
+class AttachmentRecords(Protocol):
+    async def add(self, attachment: Attachment) -> None: ...
+
+    async def get(self, ticket_id: str, attachment_id: str) -> Attachment | None: ...
+
+    async def of_ticket(self, ticket_id: str) -> list[Attachment]: ...
+
+
+class BlobStore(Protocol):
+    """Attachment bytes, written outside the transaction (and removed if it aborts)."""
+
+    async def put(self, blob_id: str, filename: str, content: bytes) -> None: ...
+
+    async def read(self, blob_id: str) -> bytes: ...
+
+    async def delete(self, blob_id: str) -> None: ...
+
+
+class IntakeUnitOfWork(UnitOfWork, Protocol):
     @property
     def tickets(self) -> TicketRepository: ...
 
     @property
     def counters(self) -> NumberCounters: ...
 
-    def now(self) -> datetime: ...
+    @property
+    def customers(self) -> CustomerDirectory: ...
 
-    async def __aenter__(self) -> Self: ...
+    @property
+    def tenants(self) -> TenantConfigs: ...
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def publish(self, *events: EventEnvelope) -> None: ...
-
-    async def commit(self) -> None: ...
+    @property
+    def attachments(self) -> AttachmentRecords: ...
 
 
 NewUnitOfWork = Callable[[], IntakeUnitOfWork]

@@ -2,20 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from services.intake.app import handlers
-from services.intake.bootstrap_types import IntakeContext
+from services.intake.entrypoints.actors import actor
+from services.intake.entrypoints.context import context
 from services.intake.entrypoints.views import TicketView, view
 from shared.events import Actor
 from shared.events.submissions import Submission
 
-router = APIRouter()
-
-
-def _context(request: Request) -> IntakeContext:
-    context: IntakeContext = request.app.state.intake
-    return context
+router = APIRouter(tags=["tickets"])
 
 
 @router.post("/tickets", status_code=status.HTTP_201_CREATED, response_model=TicketView)
@@ -23,11 +19,11 @@ async def register_ticket(
     submission: Submission,
     request: Request,
     response: Response,
-    actor_id: Annotated[str, Header(alias="X-Actor-Id")] = "api",
-    actor_role: Annotated[str, Header(alias="X-Actor-Role")] = "requester",
+    by: Annotated[Actor, Depends(actor)],
 ) -> TicketView:
-    ctx = _context(request)
-    cmd = handlers.RegisterTicket(submission, Actor(id=actor_id, role=actor_role))
+    """Register a submission; a resubmission of its (tenant, source, external_ref) is a 200."""
+    ctx = context(request)
+    cmd = handlers.RegisterTicket(submission, by)
     result = await handlers.register_ticket(cmd, ctx.new_uow, ctx.numbering)
     if not result.created:
         response.status_code = status.HTTP_200_OK
@@ -36,5 +32,5 @@ async def register_ticket(
 
 @router.get("/tickets/{ticket_id}", response_model=TicketView)
 async def get_ticket(ticket_id: str, request: Request) -> TicketView:
-    ctx = _context(request)
+    ctx = context(request)
     return view(await handlers.get_ticket(ticket_id, ctx.new_uow))

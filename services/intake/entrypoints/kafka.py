@@ -1,16 +1,22 @@
-"""Intake's Kafka entrypoint: submissions published by upstream systems."""
+"""Intake's Kafka entrypoints: upstream submissions and customers, dispatch's closures."""
 
 import json
+import logging
 
 from pydantic import ValidationError
 
-from services.intake.app import handlers
+from services.intake.app import customers, handlers
 from services.intake.bootstrap_types import IntakeContext
-from shared.events import Actor, FieldError
+from services.intake.entrypoints.customer_schemas import ContactFields
+from shared.events import Actor, FieldError, MalformedEvent
+from shared.events.customers import CustomerVerified
+from shared.events.dispatch import TicketCanceled, TicketClosed
 from shared.events.submissions import Submission
 from shared.http import field_errors
 from shared.kafka.delivery import InboundMessage
+from shared.kafka.routing import EventRouter
 
+log = logging.getLogger(__name__)
 UPSTREAM = Actor(id="upstream", role="system")
 
 
@@ -26,6 +32,42 @@ class SubmissionConsumer:
             return
         cmd = handlers.RegisterTicket(submission, UPSTREAM)
         await handlers.register_ticket(cmd, self._ctx.new_uow, self._ctx.numbering)
+
+
+class CustomerConsumer:
+    """``customer.verified`` releases the contact's quarantined tickets; other types are skipped."""
+
+    def __init__(self, ctx: IntakeContext) -> None:
+        self._ctx = ctx
+
+    async def __call__(self, message: InboundMessage) -> None:
+        event_type = _best_effort_fields(message.value).get("event_type")
+        if event_type != "customer.verified":
+            log.info("skipping upstream customer message", extra={"event_type": event_type})
+            return
+        try:
+            event = CustomerVerified.model_validate_json(message.value)
+        except ValidationError as error:
+            raise MalformedEvent("customer.verified", error) from error
+        actor = Actor(id=event.producer, role="system")
+        await customers.customer_verified_upstream(_contact(event), actor, self._ctx.new_uow)
+
+
+def _contact(event: CustomerVerified) -> customers.ContactData:
+    fields = event.contact.model_dump() | {"account_id": event.account_id, "verified": True}
+    return ContactFields.model_validate(fields).data(event.tenant_id)
+
+
+def dispatch_events(ctx: IntakeContext) -> EventRouter:
+    """Closed and canceled tickets stop counting as open for the repeat rule."""
+    router = EventRouter()
+
+    async def closed(event: TicketClosed | TicketCanceled) -> None:
+        await handlers.mark_closed(event.ticket_id, ctx.new_uow)
+
+    router.on(TicketClosed, closed)
+    router.on(TicketCanceled, closed)
+    return router
 
 
 def _rejection(raw: bytes, error: ValidationError) -> handlers.RejectSubmission:

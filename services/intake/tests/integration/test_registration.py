@@ -6,6 +6,7 @@ import json
 from aiokafka import AIOKafkaProducer
 
 from shared.events import SubmissionRejected, TicketRegistered
+from shared.testing.kafka import produce
 from shared.testing.recorder import TopicRecorder
 
 
@@ -35,11 +36,11 @@ async def test_bad_input_is_a_422_naming_the_field_and_stores_nothing(
 
 async def test_concurrent_submissions_get_distinct_gap_free_numbers(intake, namespace):
     responses = await asyncio.gather(
-        *(intake.post("/tickets", json=submission(namespace, f"r{i}")) for i in range(40))
+        *(intake.post("/tickets", json=submission(namespace, f"r{i}")) for i in range(200))
     )
     assert {r.status_code for r in responses} == {201}
     sequence = sorted(int(r.json()["number"][-6:]) for r in responses)
-    assert sequence == list(range(1, 41))
+    assert sequence == list(range(1, 201))
 
 
 async def test_registration_is_published_once_per_ticket(intake, infra, settings, namespace):
@@ -79,3 +80,17 @@ async def test_a_malformed_upstream_message_is_rejected_and_the_consumer_goes_on
 
 def submission_bytes(namespace: str) -> bytes:
     return json.dumps(submission(namespace, "good-1")).encode()
+
+
+async def test_a_duplicate_upstream_submission_makes_one_ticket(
+    intake, infra, settings, namespace, mongo_client
+):
+    body = json.dumps(submission(namespace, "dup-1")).encode()
+    marker = json.dumps(submission(namespace, "after-dup")).encode()
+    topic = settings.topics.upstream_submissions
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as events:
+        await produce(infra.kafka_bootstrap, topic, body, body, marker, key=b"line-1")
+        received = await events.wait_for_count(2)
+    assert [e.payload.external_ref for e in received] == ["dup-1", "after-dup"]
+    tickets = mongo_client[settings.mongo_db].tickets
+    assert await tickets.count_documents({"external_ref": "dup-1"}) == 1

@@ -1,17 +1,19 @@
 """A tiny in-memory unit of work for intake's use-case tests."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.intake.app.ports import DuplicateSubmission
-from services.intake.domain.ticket import Ticket
+from services.intake.app.ports import DuplicateCustomer, DuplicateSubmission
+from shared.events.vocabulary import TicketStatus
 
 
 class FakeTickets:
     def __init__(self):
-        self.rows: dict[str, Ticket] = {}
+        self.rows = {}
 
     async def get(self, ticket_id):
-        return self.rows.get(ticket_id)
+        row = self.rows.get(ticket_id)
+        return replace(row, events=[]) if row else None
 
     async def find_by_external_ref(self, tenant_id, source, external_ref):
         return next(
@@ -28,21 +30,128 @@ class FakeTickets:
         s = ticket.submission
         if await self.find_by_external_ref(s.tenant_id, s.source, s.external_ref):
             raise DuplicateSubmission(s.external_ref)
-        self.rows[ticket.ticket_id] = ticket
+        self.rows[ticket.ticket_id] = replace(ticket, events=[])
+
+    async def registered_since(self, tenant_id, contact_keys, since):
+        return [
+            replace(t, events=[])
+            for t in self.rows.values()
+            if t.tenant_id == tenant_id
+            and set(t.contact_keys) & set(contact_keys)
+            and t.registered_at >= since
+        ]
+
+    async def quarantined(self, tenant_id, contact_keys):
+        found = await self.registered_since(
+            tenant_id, contact_keys, datetime.min.replace(tzinfo=UTC)
+        )
+        return [t for t in found if t.status is TicketStatus.QUARANTINED]
+
+    async def save_status(self, ticket):
+        self.rows[ticket.ticket_id].status = ticket.status
+
+    async def mark_closed(self, ticket_id):
+        if ticket_id in self.rows:
+            self.rows[ticket_id].open = False
 
 
 class FakeCounters:
     def __init__(self):
-        self.values: dict[str, int] = {}
+        self.values = {}
 
     async def next(self, key):
         self.values[key] = self.values.get(key, 0) + 1
         return self.values[key]
 
 
+class FakeCustomers:
+    def __init__(self):
+        self.rows, self.accounts = {}, {}
+
+    async def get(self, customer_id):
+        return self.rows.get(customer_id)
+
+    async def find(self, tenant_id, contact_keys):
+        found = [
+            c
+            for c in self.rows.values()
+            if c.tenant_id == tenant_id and set(c.keys) & set(contact_keys)
+        ]
+        return max(found, key=lambda c: c.verified, default=None)
+
+    async def save(self, customer):
+        for other in self.rows.values():
+            same = (other.tenant_id, other.contact_id) == (customer.tenant_id, customer.contact_id)
+            if same and customer.contact_id and other.customer_id != customer.customer_id:
+                raise DuplicateCustomer(f"contact_id {customer.contact_id} is taken")
+        self.rows[customer.customer_id] = customer
+
+    async def delete(self, customer_id):
+        return self.rows.pop(customer_id, None) is not None
+
+    async def of_tenant(self, tenant_id, after, limit):
+        mine = sorted(
+            (c for c in self.rows.values() if c.tenant_id == tenant_id), key=lambda c: c.customer_id
+        )
+        return [c for c in mine if after is None or c.customer_id > after][:limit]
+
+    async def get_account(self, tenant_id, account_id):
+        return self.accounts.get((tenant_id, account_id))
+
+    async def save_account(self, account):
+        self.accounts[(account.tenant_id, account.account_id)] = account
+
+    async def delete_account(self, tenant_id, account_id):
+        return self.accounts.pop((tenant_id, account_id), None) is not None
+
+
+class FakeTenants:
+    def __init__(self):
+        self.rows = {}
+
+    async def get(self, tenant_id):
+        return self.rows.get(tenant_id)
+
+    async def put(self, tenant_id, config):
+        self.rows[tenant_id] = config
+
+
+class FakeAttachments:
+    def __init__(self):
+        self.rows = []
+
+    async def add(self, attachment):
+        self.rows.append(attachment)
+
+    async def get(self, ticket_id, attachment_id):
+        return next(
+            (a for a in self.rows if (a.ticket_id, a.attachment_id) == (ticket_id, attachment_id)),
+            None,
+        )
+
+    async def of_ticket(self, ticket_id):
+        return [a for a in self.rows if a.ticket_id == ticket_id]
+
+
+class FakeBlobs:
+    def __init__(self):
+        self.files = {}
+
+    async def put(self, blob_id, filename, content):
+        self.files[blob_id] = content
+
+    async def read(self, blob_id):
+        return self.files[blob_id]
+
+    async def delete(self, blob_id):
+        self.files.pop(blob_id, None)
+
+
 class FakeUnitOfWork:
     def __init__(self, now=datetime(2026, 3, 7, 16, 30, tzinfo=UTC)):
         self.tickets, self.counters = FakeTickets(), FakeCounters()
+        self.customers, self.tenants = FakeCustomers(), FakeTenants()
+        self.attachments = FakeAttachments()
         self.published, self.committed, self._now = [], 0, now
         self._pending = []
 
@@ -51,6 +160,9 @@ class FakeUnitOfWork:
 
     def now(self):
         return self._now
+
+    def advance(self, delta):
+        self._now += delta
 
     async def __aenter__(self):
         self._pending = []

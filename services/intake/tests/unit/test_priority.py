@@ -1,6 +1,6 @@
 import pytest
 
-from services.intake.domain.priority import priority_for
+from services.intake.domain.priority import DEFAULT_MATRIX, priority_for, raised_one_step
 from shared.events.vocabulary import Priority, Severity
 
 
@@ -27,3 +27,22 @@ def test_the_default_matrix(urgency, impact, expected):
 )
 def test_severity_raises_the_minimum_priority(severity, urgency, impact, expected):
     assert priority_for(urgency, impact, severity) == Priority(expected)
+
+
+def test_a_tenant_matrix_replaces_the_default_in_every_cell():
+    flipped = {cell: Priority(f"P{6 - int(p.value[1:])}") for cell, p in DEFAULT_MATRIX.items()}
+    for (urgency, impact), expected in flipped.items():
+        assert priority_for(urgency, impact, Severity.NORMAL, flipped) == expected
+
+
+def test_the_severity_floor_applies_to_a_tenant_matrix_too():
+    everything_low = dict.fromkeys(DEFAULT_MATRIX, Priority.P5)
+    assert priority_for(1, 1, Severity.URGENT, everything_low) is Priority.P2
+    assert priority_for(1, 1, Severity.MAJOR, everything_low) is Priority.P1
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [("P5", "P4"), ("P4", "P3"), ("P3", "P2"), ("P2", "P1"), ("P1", "P1")]
+)
+def test_a_repeat_raises_one_step_and_p1_stays(before, after):
+    assert raised_one_step(Priority(before)) is Priority(after)

@@ -5,12 +5,11 @@ from pydantic import ValidationError
 
 from services.intake.app import handlers
 from services.intake.app.handlers import Numbering, RegisterTicket
-from services.intake.domain.numbering import NumberMask
 from services.intake.tests.unit.fakes import FakeUnitOfWork
 from shared.events import SYSTEM_ACTOR, SubmissionRejected, TicketRegistered
 from shared.events.submissions import Submission
 
-NUMBERING = Numbering(NumberMask("{tenant}-{yyyyMMdd}-{seq:6}"), ZoneInfo("Asia/Shanghai"))
+NUMBERING = Numbering(ZoneInfo("Asia/Shanghai"))
 
 
 def submission(**overrides) -> Submission:

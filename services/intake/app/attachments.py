@@ -1,0 +1,130 @@
+"""Attachments of a ticket: checked, stored as a blob, recorded and announced."""
+
+from dataclasses import dataclass
+from uuid import uuid4
+
+from services.intake.app.handlers import (
+    Numbering,
+    RegisterTicket,
+    Registration,
+    get_ticket,
+    register_ticket,
+)
+from services.intake.app.ports import BlobStore, NewUnitOfWork
+from services.intake.app.tenants import config_of
+from services.intake.domain.attachments import Attachment, AttachmentPolicy, digest
+from services.intake.domain.config import TenantConfig
+from services.intake.domain.ticket import PRODUCER
+from shared.errors import NotFound
+from shared.events import Actor
+from shared.events.intake import AttachmentAdded, AttachmentAddedPayload
+
+
+@dataclass(frozen=True)
+class AddAttachment:
+    ticket_id: str
+    filename: str
+    content: bytes
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+
+
+async def register_with_attachments(
+    cmd: RegisterTicket,
+    uploads: list[Upload],
+    new_uow: NewUnitOfWork,
+    blobs: BlobStore,
+    numbering: Numbering,
+) -> tuple[Registration, list[Attachment]]:
+    """Register and attach in one request; every file is checked before anything is stored.
+
+    A resubmission returns the existing ticket and, changing nothing, stores no files.
+    """
+    policy = _policy(await config_of(cmd.submission.tenant_id, new_uow, numbering.defaults))
+    for upload in uploads:
+        policy.accept(upload.content)
+    registration = await register_ticket(cmd, new_uow, numbering)
+    if not registration.created:
+        return registration, []
+    ticket_id = registration.ticket.ticket_id
+    added = [
+        await add_attachment(
+            AddAttachment(ticket_id, u.filename, u.content, cmd.actor),
+            new_uow,
+            blobs,
+            numbering.defaults,
+        )
+        for u in uploads
+    ]
+    return registration, added
+
+
+def _policy(config: TenantConfig) -> AttachmentPolicy:
+    return AttachmentPolicy(config.max_attachment_bytes, frozenset(config.allowed_content_types))
+
+
+async def add_attachment(
+    cmd: AddAttachment, new_uow: NewUnitOfWork, blobs: BlobStore, defaults: TenantConfig
+) -> Attachment:
+    ticket = await get_ticket(cmd.ticket_id, new_uow)
+    policy = _policy(await config_of(ticket.tenant_id, new_uow, defaults))
+    content_type = policy.accept(cmd.content)
+    async with new_uow() as uow:
+        attachment = Attachment(
+            uuid4().hex,
+            ticket.tenant_id,
+            ticket.ticket_id,
+            cmd.filename,
+            len(cmd.content),
+            content_type,
+            digest(cmd.content),
+            uow.now(),
+        )
+        await blobs.put(attachment.attachment_id, cmd.filename, cmd.content)
+        try:
+            await uow.attachments.add(attachment)
+            uow.publish(_added(attachment, cmd.actor, ticket.submission.external_ref))
+            await uow.commit()
+        except BaseException:
+            await blobs.delete(attachment.attachment_id)
+            raise
+    return attachment
+
+
+def _added(a: Attachment, actor: Actor, correlation_id: str) -> AttachmentAdded:
+    return AttachmentAdded(
+        occurred_at=a.added_at,
+        producer=PRODUCER,
+        tenant_id=a.tenant_id,
+        ticket_id=a.ticket_id,
+        actor=actor,
+        correlation_id=correlation_id,
+        payload=AttachmentAddedPayload(
+            attachment_id=a.attachment_id,
+            filename=a.filename,
+            size=a.size,
+            content_type=a.content_type,
+            sha256=a.sha256,
+        ),
+    )
+
+
+async def list_attachments(ticket_id: str, new_uow: NewUnitOfWork) -> list[Attachment]:
+    await get_ticket(ticket_id, new_uow)
+    async with new_uow() as uow:
+        return await uow.attachments.of_ticket(ticket_id)
+
+
+async def download(
+    ticket_id: str, attachment_id: str, new_uow: NewUnitOfWork, blobs: BlobStore
+) -> tuple[Attachment, bytes]:
+    async with new_uow() as uow:
+        attachment = await uow.attachments.get(ticket_id, attachment_id)
+    if attachment is None:
+        raise NotFound(f"attachment {attachment_id} of ticket {ticket_id} not found")
+    return attachment, await blobs.read(attachment_id)

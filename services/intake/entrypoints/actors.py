@@ -1,0 +1,14 @@
+"""Who is calling, from the headers the gateway sets."""
+
+from typing import Annotated
+
+from fastapi import Header
+
+from shared.events import Actor
+
+
+def actor(
+    actor_id: Annotated[str, Header(alias="X-Actor-Id")] = "api",
+    actor_role: Annotated[str, Header(alias="X-Actor-Role")] = "requester",
+) -> Actor:
+    return Actor(id=actor_id, role=actor_role)

@@ -1,0 +1,115 @@
+"""Attachments on the real servers: GridFS storage, sniffing, size limit."""
+
+import json
+
+from shared.events.intake import AttachmentAdded
+from shared.testing.recorder import TopicRecorder
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+TEN_MB = 10 * 1024 * 1024
+
+
+async def a_ticket(intake, tenant: str) -> str:
+    body = {
+        "tenant_id": tenant,
+        "source": "app",
+        "external_ref": "a-1",
+        "type": "repair",
+        "subject": "Broken meter, photo attached",
+        "account_id": "acct-1",
+    }
+    response = await intake.post("/tickets", json=body)
+    return str(response.json()["ticket_id"])
+
+
+async def test_a_png_named_pdf_is_stored_as_png(intake, infra, settings, namespace):
+    ticket_id = await a_ticket(intake, namespace)
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as events:
+        files = {"file": ("meter.pdf", PNG, "application/pdf")}
+        added = await intake.post(f"/tickets/{ticket_id}/attachments", files=files)
+        received = await events.wait_for_count(2)
+    assert added.status_code == 201
+    body = added.json()
+    assert (body["content_type"], body["filename"], body["size"]) == (
+        "image/png",
+        "meter.pdf",
+        len(PNG),
+    )
+    listed = (await intake.get(f"/tickets/{ticket_id}/attachments")).json()
+    assert [a["attachment_id"] for a in listed] == [body["attachment_id"]]
+    download = await intake.get(f"/tickets/{ticket_id}/attachments/{body['attachment_id']}")
+    assert download.content == PNG
+    assert download.headers["content-type"] == "image/png"
+    assert isinstance(received[-1], AttachmentAdded)
+    assert received[-1].payload.sha256 == body["sha256"]
+
+
+async def test_ten_megabytes_and_one_byte_is_refused_and_nothing_stored(
+    intake, settings, namespace, mongo_client
+):
+    ticket_id = await a_ticket(intake, namespace)
+    content = PNG + b"\x00" * (TEN_MB + 1 - len(PNG))
+    files = {"file": ("big.png", content, "image/png")}
+    refused = await intake.post(f"/tickets/{ticket_id}/attachments", files=files)
+    assert refused.status_code == 413
+    exactly = await intake.post(
+        f"/tickets/{ticket_id}/attachments", files={"file": ("ok.png", content[:-1], "image/png")}
+    )
+    assert exactly.status_code == 201
+    db = mongo_client[settings.mongo_db]
+    assert await db.attachments.count_documents({}) == 1
+    assert await db["attachments.files"].count_documents({}) == 1
+
+
+async def test_a_disallowed_type_is_415(intake, settings, namespace, mongo_client):
+    ticket_id = await a_ticket(intake, namespace)
+    files = {"file": ("notes.txt", b"MZ\x90\x00 an executable", "text/plain")}
+    refused = await intake.post(f"/tickets/{ticket_id}/attachments", files=files)
+    assert refused.status_code == 415
+    db = mongo_client[settings.mongo_db]
+    assert await db["attachments.files"].count_documents({}) == 0
+    missing = await intake.post("/tickets/nope/attachments", files=files)
+    assert missing.status_code == 404
+
+
+def form(tenant: str, ref: str, **overrides) -> dict[str, str]:
+    body = {
+        "tenant_id": tenant,
+        "source": "app",
+        "external_ref": ref,
+        "type": "repair",
+        "subject": "Broken meter",
+        "account_id": "acct-1",
+    } | overrides
+    return {"submission": json.dumps(body)}
+
+
+async def test_files_can_come_with_the_submission(intake, namespace):
+    files = [("files", ("a.pdf", PNG, "application/pdf")), ("files", ("b.txt", b"hello", "x/y"))]
+    created = await intake.post(
+        "/tickets/with-attachments", data=form(namespace, "f-1"), files=files
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert [a["content_type"] for a in body["attachments"]] == ["image/png", "text/plain"]
+    again = await intake.post("/tickets/with-attachments", data=form(namespace, "f-1"), files=files)
+    assert again.status_code == 200
+    assert again.json()["attachments"] == []
+    ticket_id = body["ticket"]["ticket_id"]
+    assert len((await intake.get(f"/tickets/{ticket_id}/attachments")).json()) == 2
+
+
+async def test_one_refused_file_refuses_the_whole_submission(
+    intake, settings, namespace, mongo_client
+):
+    files = [("files", ("a.png", PNG, "image/png")), ("files", ("x.exe", b"MZ\x90", "image/png"))]
+    refused = await intake.post(
+        "/tickets/with-attachments", data=form(namespace, "f-2"), files=files
+    )
+    assert refused.status_code == 415
+    invalid = await intake.post("/tickets/with-attachments", data=form(namespace, "f-3", urgency=7))
+    assert invalid.status_code == 422
+    assert [e["field"] for e in invalid.json()["detail"]] == ["urgency"]
+    db = mongo_client[settings.mongo_db]
+    assert await db.tickets.count_documents({}) == 0
+    assert await db["attachments.files"].count_documents({}) == 0
