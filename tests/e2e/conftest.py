@@ -19,16 +19,16 @@ def pytest_collection_modifyitems(items):
 ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack_namespace() -> str:
     return f"e2e{uuid4().hex[:10]}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(
     infra: Endpoints, stack_namespace: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
-    """intake, dispatch and gateway as real processes, shared by a module's tests (each
+    """intake, dispatch and gateway as real processes, shared by the e2e tests (each
     test uses its own tenant); their base URLs by name."""
     ports = {name: free_port() for name in SERVICES}
     envs = {
