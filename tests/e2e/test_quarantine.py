@@ -6,9 +6,7 @@ from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import gateway_ticket, submission
 
 
-async def test_a_verified_customers_quarantined_ticket_is_released_and_assigned(
-    stack, namespace
-):
+async def test_a_verified_customers_quarantined_ticket_is_released_and_assigned(stack, namespace):
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
         httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
