@@ -22,7 +22,7 @@ from deploy.local.services import SERVICES, service_env, start_services
 
 RUN_DIR = LOCAL / "run"
 KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT = 9092, 9093, 27017
-SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002}
+SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003}
 
 
 def main() -> int:

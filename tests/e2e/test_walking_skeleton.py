@@ -22,6 +22,13 @@ def submission(tenant: str, ref: str) -> dict[str, object]:
     }
 
 
+async def sla_clocks(sla: httpx.AsyncClient, ticket_id: str) -> dict[str, dict[str, object]]:
+    response = await sla.get(f"/tickets/{ticket_id}/sla")
+    if response.status_code != 200:
+        return {}
+    return {clock["metric"]: clock for clock in response.json()["clocks"]}
+
+
 async def gateway_ticket(gateway: httpx.AsyncClient, ticket_id: str) -> dict[str, object]:
     response = await gateway.get(f"/tickets/{ticket_id}")
     return response.json() if response.status_code == 200 else {}
@@ -111,6 +118,12 @@ async def test_the_workflow_done_in_dispatch_shows_in_the_gateway(stack, namespa
         view = await eventually(
             lambda: gateway_ticket(gateway, tid), lambda v: v.get("status") == "resolved"
         )
+        async with httpx.AsyncClient(base_url=stack["sla"]) as sla:
+            timeline = await eventually(
+                lambda: sla_clocks(sla, tid),
+                lambda clocks: clocks.get("resolution", {}).get("state") == "stopped",
+            )
+    assert timeline["transfer"]["state"] == "stopped"  # stopped by the accept
     assert refused.status_code == 409
     assert "customer_reply" in refused.json()["detail"]["allowed"]
     assert view["resolution"]["cause"] == "fibre cut"

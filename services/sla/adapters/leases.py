@@ -1,0 +1,83 @@
+"""Splitting the timer shards between scheduler replicas with leases in MongoDB.
+
+Each replica heartbeats in ``scheduler_members`` and holds at most its fair share
+(⌈shards / live members⌉) of ``timer_shards`` leases, claimed with an atomic conditional
+update: a shard is taken only if its lease expired or is already ours. A replica that dies
+stops renewing; its shards are free after ``lease`` and the others pick them up, firing the
+timers that came due meanwhile. Leases only split the work: firing itself is a
+transaction that records what fired, so two replicas racing on a handed-over shard still
+publish each event once.
+"""
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+MEMBERS, SHARDS = "scheduler_members", "timer_shards"
+
+LEASE_INDEXES = {
+    MEMBERS: [IndexModel([("seen_at", ASCENDING)])],
+    SHARDS: [IndexModel([("owner", ASCENDING)])],
+}
+
+
+class MongoShardLeases:
+    def __init__(
+        self, db: AsyncDatabase[Any], replica_id: str, shards: int, lease: timedelta
+    ) -> None:
+        self._members, self._shards = db[MEMBERS], db[SHARDS]
+        self._me, self._count, self._lease = replica_id, shards, lease
+        self._owned: list[int] = []
+        self._renew_after: datetime | None = None
+
+    async def owned(self, now: datetime) -> list[int]:
+        """Our shards; leases are renewed a third of a lease before they could lapse."""
+        if self._renew_after is None or now >= self._renew_after:
+            self._owned = await self._rebalance(now)
+            self._renew_after = now + self._lease / 3
+        return self._owned
+
+    async def release_all(self) -> None:
+        await self._shards.update_many({"owner": self._me}, {"$set": {"lease_until": None}})
+        await self._members.delete_one({"_id": self._me})
+
+    async def _rebalance(self, now: datetime) -> list[int]:
+        await self._members.update_one({"_id": self._me}, {"$set": {"seen_at": now}}, upsert=True)
+        live = await self._members.count_documents({"seen_at": {"$gt": now - self._lease}})
+        fair = math.ceil(self._count / max(live, 1))
+        mine = [s for s in range(self._count) if await self._hold(s, now, keep=True)]
+        for extra in mine[fair:]:
+            await self._shards.update_one(
+                {"_id": extra, "owner": self._me}, {"$set": {"lease_until": None}}
+            )
+        mine = mine[:fair]
+        for shard in range(self._count):
+            if len(mine) >= fair:
+                break
+            if shard not in mine and await self._hold(shard, now, keep=False):
+                mine.append(shard)
+        return sorted(mine)
+
+    async def _hold(self, shard: int, now: datetime, keep: bool) -> bool:
+        """Renew (keep) our lease on ``shard``, or claim it if it is free."""
+        if keep:
+            claimable: dict[str, Any] = {
+                "_id": shard,
+                "owner": self._me,
+                "lease_until": {"$gt": now},
+            }
+        else:
+            claimable = {
+                "_id": shard,
+                "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}],
+            }
+        update = {"$set": {"owner": self._me, "lease_until": now + self._lease}}
+        try:
+            result = await self._shards.update_one(claimable, update, upsert=not keep)
+        except DuplicateKeyError:
+            return False  # somebody else holds it
+        return result.matched_count == 1 or result.upserted_id is not None

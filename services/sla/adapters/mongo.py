@@ -1,0 +1,190 @@
+"""MongoDB persistence of the SLA service: calendars, policies, ticket clocks and timers.
+
+A ticket's timer is the ``next_due_at`` field of its SLA document, with the ``shard`` the
+ticket belongs to; the ``(shard, next_due_at)`` index is what the scheduler scans.
+"""
+
+import asyncio
+import zlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.sla.adapters.documents import (
+    calendar_document,
+    calendar_from,
+    policy_document,
+    policy_from,
+    ticket_document,
+    ticket_from,
+)
+from services.sla.domain.calendar import Calendar
+from services.sla.domain.policy import Policy
+from services.sla.domain.ticket_sla import TicketSla
+from shared.errors import TransientConflict
+from shared.events import EventEnvelope
+from shared.events.codec import decode_event, encode_event
+from shared.mongo.unit_of_work import MongoUnitOfWork
+
+CALENDARS, POLICIES, TICKETS = "calendars", "policies", "ticket_slas"
+PENDING = "pending_events"
+
+INDEXES = {
+    TICKETS: [
+        IndexModel([("shard", ASCENDING), ("next_due_at", ASCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("open", ASCENDING)]),
+    ],
+    PENDING: [IndexModel([("ticket_id", ASCENDING), ("arrived", ASCENDING)])],
+}
+
+
+def shard_of(ticket_id: str, shards: int) -> int:
+    return zlib.crc32(ticket_id.encode()) % shards
+
+
+class MongoCalendarRepository:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._calendars, self._session = db[CALENDARS], session
+
+    async def get(self, tenant_id: str) -> Calendar | None:
+        doc = await self._calendars.find_one({"_id": tenant_id}, session=self._session)
+        return calendar_from(doc) if doc else None
+
+    async def put(self, tenant_id: str, calendar: Calendar) -> None:
+        doc = {"_id": tenant_id, **calendar_document(calendar)}
+        await self._calendars.replace_one(
+            {"_id": tenant_id}, doc, upsert=True, session=self._session
+        )
+
+    async def delete(self, tenant_id: str) -> bool:
+        result = await self._calendars.delete_one({"_id": tenant_id}, session=self._session)
+        return result.deleted_count == 1
+
+
+class MongoPolicyRepository:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._policies, self._session = db[POLICIES], session
+
+    async def get(self, tenant_id: str) -> tuple[Policy, ...] | None:
+        doc = await self._policies.find_one({"_id": tenant_id}, session=self._session)
+        return tuple(policy_from(p) for p in doc["policies"]) if doc else None
+
+    async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None:
+        doc = {"_id": tenant_id, "policies": [policy_document(p) for p in policies]}
+        await self._policies.replace_one(
+            {"_id": tenant_id}, doc, upsert=True, session=self._session
+        )
+
+    async def delete(self, tenant_id: str) -> bool:
+        result = await self._policies.delete_one({"_id": tenant_id}, session=self._session)
+        return result.deleted_count == 1
+
+
+class MongoTicketSlaRepository:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession, shards: int) -> None:
+        self._tickets, self._session, self._shards = db[TICKETS], session, shards
+
+    async def get(self, ticket_id: str) -> TicketSla | None:
+        doc = await self._tickets.find_one({"_id": ticket_id}, session=self._session)
+        return ticket_from(doc) if doc else None
+
+    async def add(self, sla: TicketSla, next_due_at: datetime | None) -> None:
+        sla.version = 1
+        await self._tickets.insert_one(self._document(sla, next_due_at), session=self._session)
+
+    async def save(self, sla: TicketSla, next_due_at: datetime | None) -> None:
+        expected = sla.version
+        sla.version += 1
+        result = await self._tickets.replace_one(
+            {"_id": sla.ticket_id, "version": expected},
+            self._document(sla, next_due_at),
+            session=self._session,
+        )
+        if result.matched_count != 1:
+            raise TransientConflict(f"SLA of ticket {sla.ticket_id} changed concurrently")
+
+    async def open_ticket_ids(self, tenant_id: str) -> list[str]:
+        cursor = self._tickets.find({"tenant_id": tenant_id, "open": True}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
+
+    def _document(self, sla: TicketSla, next_due_at: datetime | None) -> dict[str, Any]:
+        return {
+            **ticket_document(sla),
+            "open": not sla.closed,
+            "next_due_at": _ceil_to_millisecond(next_due_at),
+            "shard": shard_of(sla.ticket_id, self._shards),
+        }
+
+
+def _ceil_to_millisecond(instant: datetime | None) -> datetime | None:
+    """MongoDB keeps milliseconds: rounding up means a timer never fires before its instant."""
+    if instant is None or instant.microsecond % 1000 == 0:
+        return instant
+    return instant + timedelta(microseconds=1000 - instant.microsecond % 1000)
+
+
+class MongoPendingEventRepository:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._pending, self._session = db[PENDING], session
+
+    async def _guard(self, ticket_id: str) -> None:
+        # Parking (ticket not found) and registering (nothing parked) read disjoint data;
+        # both writing this one document makes concurrent ones conflict and retry instead
+        # of committing side by side and leaving a parked event behind.
+        await self._pending.update_one(
+            {"_id": f"guard:{ticket_id}"}, {"$inc": {"writes": 1}}, upsert=True,
+            session=self._session,
+        )  # fmt: skip
+
+    async def park(self, event: EventEnvelope) -> None:
+        await self._guard(event.ticket_id)
+        doc = {"_id": str(event.event_id), "ticket_id": event.ticket_id,
+               "arrived": ObjectId(), "event": encode_event(event)}  # fmt: skip
+        await self._pending.insert_one(doc, session=self._session)
+
+    async def take(self, ticket_id: str) -> list[EventEnvelope]:
+        await self._guard(ticket_id)
+        cursor = self._pending.find({"ticket_id": ticket_id}, session=self._session)
+        docs = await cursor.sort("arrived", ASCENDING).to_list()
+        if docs:
+            await self._pending.delete_many({"ticket_id": ticket_id}, session=self._session)
+        return [e for doc in docs if (e := decode_event(bytes(doc["event"]))) is not None]
+
+
+class MongoDueTimers:
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._tickets = db[TICKETS]
+
+    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[str]:
+        """Earliest-due first per shard; one equality query per shard (run side by side),
+        because an ``$in`` over the shard key is not served by the index on every
+        MongoDB-compatible server (SecantusDB scans the collection)."""
+        found = await asyncio.gather(*(self._due_in(s, now, limit) for s in shards))
+        return [ticket_id for ids in found for ticket_id in ids][:limit]
+
+    async def _due_in(self, shard: int, now: datetime, limit: int) -> list[str]:
+        query = {"shard": shard, "next_due_at": {"$lte": now}}
+        cursor = self._tickets.find(query, {"_id": 1}).sort("next_due_at", ASCENDING)
+        return [doc["_id"] async for doc in cursor.limit(limit)]
+
+
+class SlaMongoUnitOfWork(MongoUnitOfWork):
+    calendars: MongoCalendarRepository
+    policies: MongoPolicyRepository
+    tickets: MongoTicketSlaRepository
+    pending: MongoPendingEventRepository
+
+    def __init__(self, *args: Any, shards: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shards = shards
+
+    def _bind(self, session: AsyncClientSession) -> None:
+        self.calendars = MongoCalendarRepository(self.db, session)
+        self.policies = MongoPolicyRepository(self.db, session)
+        self.tickets = MongoTicketSlaRepository(self.db, session, self.shards)
+        self.pending = MongoPendingEventRepository(self.db, session)

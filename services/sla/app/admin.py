@@ -1,0 +1,84 @@
+"""Managing tenants' calendars and policies; open tickets are recomputed after a change."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from services.sla.app.handlers import recompute
+from services.sla.app.ports import NewUnitOfWork
+from services.sla.domain.calendar import Calendar, DayHours, default_calendar
+from services.sla.domain.policy import Policy, default_policies
+from shared.errors import NotFound
+from shared.retry import retry_transient
+
+
+async def get_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[Calendar, bool]:
+    """The tenant's calendar and whether it is its own (False: the default applies)."""
+    async with new_uow() as uow:
+        calendar = await uow.calendars.get(tenant_id)
+    return (calendar, True) if calendar else (default_calendar(), False)
+
+
+async def put_calendar(tenant_id: str, calendar: Calendar, new_uow: NewUnitOfWork) -> int:
+    async with new_uow() as uow:
+        await uow.calendars.put(tenant_id, calendar)
+        await uow.commit()
+    return await recompute_tenant(tenant_id, new_uow)
+
+
+async def import_holidays(
+    tenant_id: str,
+    holidays: frozenset[date],
+    extra_working_days: dict[date, DayHours],
+    replace: bool,
+    new_uow: NewUnitOfWork,
+) -> Calendar:
+    """Merge (or replace) a holiday list and its make-up days into the tenant's calendar."""
+    current, _ = await get_calendar(tenant_id, new_uow)
+    kept_holidays = frozenset() if replace else current.holidays
+    kept_extra = {} if replace else dict(current.extra_working_days)
+    calendar = Calendar(
+        zone=current.zone,
+        weekly=current.weekly,
+        holidays=kept_holidays | holidays,
+        extra_working_days={**kept_extra, **extra_working_days},
+    )
+    await put_calendar(tenant_id, calendar, new_uow)
+    return calendar
+
+
+async def delete_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> int:
+    async with new_uow() as uow:
+        if not await uow.calendars.delete(tenant_id):
+            raise NotFound(f"tenant {tenant_id} has no calendar of its own")
+        await uow.commit()
+    return await recompute_tenant(tenant_id, new_uow)
+
+
+async def get_policies(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[tuple[Policy, ...], bool]:
+    async with new_uow() as uow:
+        policies = await uow.policies.get(tenant_id)
+    return (policies, True) if policies is not None else (default_policies(), False)
+
+
+async def put_policies(tenant_id: str, policies: Sequence[Policy], new_uow: NewUnitOfWork) -> int:
+    async with new_uow() as uow:
+        await uow.policies.put(tenant_id, policies)
+        await uow.commit()
+    return await recompute_tenant(tenant_id, new_uow)
+
+
+async def delete_policies(tenant_id: str, new_uow: NewUnitOfWork) -> int:
+    async with new_uow() as uow:
+        if not await uow.policies.delete(tenant_id):
+            raise NotFound(f"tenant {tenant_id} has no policies of its own")
+        await uow.commit()
+    return await recompute_tenant(tenant_id, new_uow)
+
+
+async def recompute_tenant(tenant_id: str, new_uow: NewUnitOfWork) -> int:
+    """Retarget every open ticket of the tenant, one small transaction each."""
+    async with new_uow() as uow:
+        ticket_ids = await uow.tickets.open_ticket_ids(tenant_id)
+    for ticket_id in ticket_ids:
+        await retry_transient(lambda t=ticket_id: recompute(t, new_uow))  # type: ignore[misc]
+    return len(ticket_ids)

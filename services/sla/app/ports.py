@@ -1,0 +1,97 @@
+"""What the SLA use cases need from the outside world."""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from services.sla.domain.calendar import Calendar
+from services.sla.domain.policy import Policy
+from services.sla.domain.ticket_sla import TicketSla
+from shared.events import EventEnvelope
+
+
+class CalendarRepository(Protocol):
+    async def get(self, tenant_id: str) -> Calendar | None: ...
+
+    async def put(self, tenant_id: str, calendar: Calendar) -> None: ...
+
+    async def delete(self, tenant_id: str) -> bool: ...
+
+
+class PolicyRepository(Protocol):
+    async def get(self, tenant_id: str) -> tuple[Policy, ...] | None: ...
+
+    async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None: ...
+
+    async def delete(self, tenant_id: str) -> bool: ...
+
+
+class TicketSlaRepository(Protocol):
+    async def get(self, ticket_id: str) -> TicketSla | None: ...
+
+    async def add(self, sla: TicketSla, next_due_at: datetime | None) -> None: ...
+
+    async def save(self, sla: TicketSla, next_due_at: datetime | None) -> None:
+        """Store ``sla`` with its next timer; TransientConflict if it changed meanwhile."""
+
+    async def open_ticket_ids(self, tenant_id: str) -> list[str]: ...
+
+
+class PendingEventRepository(Protocol):
+    """Dispatch events that arrived before their ticket's registration, kept in order."""
+
+    async def park(self, event: EventEnvelope) -> None: ...
+
+    async def take(self, ticket_id: str) -> list[EventEnvelope]:
+        """The parked events of ``ticket_id`` in arrival order, removed from the store."""
+        ...
+
+
+class SlaUnitOfWork(Protocol):
+    @property
+    def calendars(self) -> CalendarRepository: ...
+
+    @property
+    def policies(self) -> PolicyRepository: ...
+
+    @property
+    def tickets(self) -> TicketSlaRepository: ...
+
+    @property
+    def pending(self) -> PendingEventRepository: ...
+
+    def now(self) -> datetime: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def already_processed(self, consumer: str, event_id: UUID) -> bool: ...
+
+    def publish(self, *events: EventEnvelope) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+NewUnitOfWork = Callable[[], SlaUnitOfWork]
+
+
+class DueTimers(Protocol):
+    """The due-instant index, read outside any transaction by the scheduler."""
+
+    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[str]: ...
+
+
+class ShardOwnership(Protocol):
+    async def owned(self, now: datetime) -> list[int]:
+        """The timer shards this replica may fire now (leases claimed or renewed)."""
+        ...
+
+    async def release_all(self) -> None: ...

@@ -1,0 +1,82 @@
+"""How each upstream event changes a ticket's SLA (pure: no I/O)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from services.sla.domain.calendar import Calendar
+from services.sla.domain.policy import Policy
+from services.sla.domain.ticket_sla import TicketSla
+from shared.events import EventEnvelope
+from shared.events.dispatch import (
+    CustomerReplied,
+    TicketAccepted,
+    TicketCanceled,
+    TicketClosed,
+    TicketPriorityChanged,
+    TicketResolved,
+    TicketSeverityUpgraded,
+    TicketTransferred,
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    calendar: Calendar
+    policies: Sequence[Policy]
+    autoclose_days: int
+
+
+Reaction = Callable[[TicketSla, Any, Rules], None]
+
+
+def _accepted(sla: TicketSla, event: TicketAccepted, rules: Rules) -> None:
+    sla.reach("accepted", event.occurred_at)
+
+
+def _transferred(sla: TicketSla, event: TicketTransferred, rules: Rules) -> None:
+    sla.reach("transferred", event.occurred_at)
+
+
+def _resolved(sla: TicketSla, event: TicketResolved, rules: Rules) -> None:
+    sla.resolve(event.occurred_at, rules.calendar, rules.autoclose_days)
+
+
+def _customer_replied(sla: TicketSla, event: CustomerReplied, rules: Rules) -> None:
+    sla.cancel_autoclose(event.occurred_at, "customer_replied")
+
+
+def _closed(sla: TicketSla, event: EventEnvelope, rules: Rules) -> None:
+    sla.cancel_autoclose(event.occurred_at, "closed")
+
+
+def _priority(sla: TicketSla, event: TicketPriorityChanged, rules: Rules) -> None:
+    sla.change_facts(rules.policies, rules.calendar, priority=event.payload.to_priority)
+
+
+def _severity(sla: TicketSla, event: TicketSeverityUpgraded, rules: Rules) -> None:
+    sla.change_facts(rules.policies, rules.calendar, severity=event.payload.to_severity)
+
+
+# Events not listed only move the status log (every dispatch payload carries ``status``);
+# an internal comment therefore never touches auto-close, a customer reply does.
+REACTIONS: dict[type[EventEnvelope], Reaction] = {
+    TicketAccepted: _accepted,
+    TicketTransferred: _transferred,
+    TicketResolved: _resolved,
+    CustomerReplied: _customer_replied,
+    TicketClosed: _closed,
+    TicketCanceled: _closed,
+    TicketPriorityChanged: _priority,
+    TicketSeverityUpgraded: _severity,
+}
+
+
+def react(sla: TicketSla, event: EventEnvelope, rules: Rules) -> None:
+    """Apply ``event``'s meaning, then the status it leaves the ticket in."""
+    reaction = REACTIONS.get(type(event))
+    if reaction is not None:
+        reaction(sla, event, rules)
+    status = getattr(event.payload, "status", None)
+    if status is not None:
+        sla.record_status(status, event.occurred_at)

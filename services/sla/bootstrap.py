@@ -1,0 +1,55 @@
+"""Wires the SLA service: the only place that builds clients, repositories and loops."""
+
+import uuid
+from datetime import timedelta
+from functools import partial
+
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from services.sla.adapters.leases import LEASE_INDEXES, MongoShardLeases
+from services.sla.adapters.mongo import INDEXES, MongoDueTimers, SlaMongoUnitOfWork
+from services.sla.app.scheduler import TimerScheduler
+from services.sla.bootstrap_types import SlaContext
+from services.sla.entrypoints import http, kafka
+from services.sla.settings import SlaSettings
+from shared.clock import Clock
+from shared.service import ServiceKit
+
+CONSUMER_GROUP = "sla"
+
+
+def create_app(
+    settings: SlaSettings,
+    clock: Clock | None = None,
+    span_exporter: SpanExporter | None = None,
+) -> FastAPI:
+    """The service as an ASGI app; its lifespan starts and stops everything it uses."""
+    kit = ServiceKit(settings, clock, span_exporter)
+    topics, db = kit.topics, kit.db
+    new_uow = partial(
+        SlaMongoUnitOfWork, kit.mongo, db, topics, kit.clock, kit.relay.wake,
+        shards=settings.timer_shards,
+    )  # fmt: skip
+    ctx = SlaContext(new_uow=new_uow, autoclose_days=settings.autoclose_business_days)
+    replica = settings.replica_id or f"{settings.service_name}-{uuid.uuid4().hex[:8]}"
+    leases = MongoShardLeases(
+        db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s)
+    )
+    scheduler = TimerScheduler(
+        new_uow, MongoDueTimers(db), leases, kit.clock,
+        settings.scheduler_poll_interval_s, settings.scheduler_batch_size,
+        settings.scheduler_concurrency,
+    )  # fmt: skip
+    # One consumer per topic: a dispatch event retried while its registration is still on
+    # its way must not block the intake consumer that brings that registration.
+    for topic in (topics.intake_events, topics.dispatch_events):
+        group = f"{CONSUMER_GROUP}.{topic.rsplit('.', 2)[-2]}"
+        kit.subscribe([topic], group, kafka.ticket_events(ctx))
+    return kit.app(
+        context=("sla", ctx),
+        routers=[http.router],
+        indexes={**INDEXES, **LEASE_INDEXES},
+        produces=[topics.sla_events],
+        loops=[scheduler.run],
+    )

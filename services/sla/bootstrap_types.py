@@ -1,0 +1,11 @@
+"""What the SLA entrypoints are handed: the wired dependencies of the use cases."""
+
+from dataclasses import dataclass
+
+from services.sla.app.ports import NewUnitOfWork
+
+
+@dataclass(frozen=True)
+class SlaContext:
+    new_uow: NewUnitOfWork
+    autoclose_days: int

@@ -1,0 +1,234 @@
+"""Business calendars: when a tenant works, and arithmetic on business time.
+
+Pure: no I/O, no clock. Every instant is an aware ``datetime``; results are in UTC.
+Working hours are local wall-clock intervals of one local day (a day's hours end at the
+latest at 24:00), so the calendar is DST-correct by construction: each interval is turned
+into UTC instants through the calendar's zone before any arithmetic, and a day that loses
+or gains an hour to DST simply has one hour less or more of working time.
+
+A local date works by these rules, first match wins:
+1. an extra working day (调休 make-up day) works its own listed hours;
+2. a holiday does not work;
+3. otherwise the weekday's hours apply.
+"""
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+DAY_SECONDS = 86_400
+SECOND = timedelta(seconds=1)
+# A calendar with no working time in this many consecutive days is treated as broken
+# rather than searched forever.
+MAX_IDLE_DAYS = 3 * 366
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be used: bad zone, overlapping hours, no working time."""
+
+
+@dataclass(frozen=True, order=True)
+class WorkingHours:
+    """``[start, end)`` in seconds since local midnight; ``end`` may be 86 400 (24:00)."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end <= DAY_SECONDS:
+            raise CalendarError(f"working hours {self.start}-{self.end} are not within a day")
+
+    @classmethod
+    def parse(cls, text: str) -> "WorkingHours":
+        """``"09:00-12:00"``; ``"24:00"`` is accepted as an end."""
+        start, _, end = text.partition("-")
+        return cls(_seconds_of_day(start), _seconds_of_day(end))
+
+    def __str__(self) -> str:
+        return f"{_clock_text(self.start)}-{_clock_text(self.end)}"
+
+
+DayHours = tuple[WorkingHours, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    zone: str = "Asia/Shanghai"
+    # weekday (0 = Monday … 6 = Sunday) → that day's intervals, sorted, not overlapping
+    weekly: Mapping[int, DayHours] = field(default_factory=dict)
+    holidays: frozenset[date] = frozenset()
+    extra_working_days: Mapping[date, DayHours] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.zone)
+        except (ValueError, KeyError) as error:
+            raise CalendarError(f"unknown time zone {self.zone!r}") from error
+        for weekday, hours in self.weekly.items():
+            if weekday not in range(7):
+                raise CalendarError(f"weekday {weekday} is not 0 (Monday) … 6 (Sunday)")
+            _check_disjoint(hours)
+        for hours in self.extra_working_days.values():
+            _check_disjoint(hours)
+        if not any(self.weekly.values()) and not any(self.extra_working_days.values()):
+            raise CalendarError("the calendar has no working hours at all")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)
+
+    def hours_on(self, day: date) -> DayHours:
+        if day in self.extra_working_days:
+            return self.extra_working_days[day]
+        if day in self.holidays:
+            return ()
+        return self.weekly.get(day.weekday(), ())
+
+    def is_business_day(self, day: date) -> bool:
+        return bool(self.hours_on(day))
+
+    def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
+        """That local day's working intervals as UTC instants (empty ones dropped)."""
+        result = []
+        for hours in self.hours_on(day):
+            start, end = self._instant(day, hours.start), self._instant(day, hours.end)
+            if start < end:  # a DST gap can swallow a whole interval
+                result.append((start, end))
+        return result
+
+    def _instant(self, day: date, seconds: int) -> datetime:
+        day += timedelta(days=seconds // DAY_SECONDS)
+        rest = seconds % DAY_SECONDS
+        wall = time(rest // 3600, rest % 3600 // 60, rest % 60)
+        # A wall time inside a DST gap takes the offset before the gap (fold=0).
+        return datetime.combine(day, wall, self.tz).astimezone(UTC)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def intervals_from(self, instant: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Working intervals (UTC) that end after ``instant``, clipped to start at it."""
+        instant = _utc(instant)
+        day, idle = self.local_date(instant) - timedelta(days=1), 0
+        while idle <= MAX_IDLE_DAYS:
+            intervals = self.intervals_on(day)
+            idle = 0 if intervals else idle + 1
+            for start, end in intervals:
+                if end > instant:
+                    yield max(start, instant), end
+            day += timedelta(days=1)
+        raise CalendarError(f"no working time within {MAX_IDLE_DAYS} days after {instant}")
+
+
+def add_business_time(calendar: Calendar, start: datetime, amount: timedelta) -> datetime:
+    """The instant at which ``amount`` of business time has passed since ``start``.
+
+    A positive amount that ends exactly at the close of an interval yields that close
+    (18:00), not the next opening; zero yields ``start`` itself.
+    """
+    if amount < timedelta(0):
+        raise ValueError("business time to add must not be negative")
+    start = _utc(start)
+    if amount == timedelta(0):
+        return start
+    left = amount
+    for begin, end in calendar.intervals_from(start):
+        if left <= end - begin:
+            return begin + left
+        left -= end - begin
+    raise AssertionError("unreachable: intervals_from raises before it ends")
+
+
+def business_time_between(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
+    """Working time inside ``[start, end)``; zero when ``end`` is not after ``start``."""
+    start, end = _utc(start), _utc(end)
+    total = timedelta(0)
+    if end <= start:
+        return total
+    for begin, close in calendar.intervals_from(start):
+        if begin >= end:
+            break
+        total += min(close, end) - begin
+    return total
+
+
+def add_business_seconds(calendar: Calendar, start: datetime, seconds: int) -> datetime:
+    return add_business_time(calendar, start, timedelta(seconds=seconds))
+
+
+def business_seconds_between(calendar: Calendar, start: datetime, end: datetime) -> int:
+    """Whole business seconds in ``[start, end)`` (a partial second is not counted)."""
+    return business_time_between(calendar, start, end) // SECOND
+
+
+def end_of_nth_business_day(calendar: Calendar, start: datetime, n: int) -> datetime:
+    """The close of the ``n``-th business day after the local day of ``start``.
+
+    The day of ``start`` itself is not counted (as in 民法典 art. 201: a period counted in
+    days begins the next day), so "3 working days" from Friday 10:00 ends on Wednesday at
+    close of business, never after 72 elapsed hours.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, found, idle = calendar.local_date(start), 0, 0
+    while idle <= MAX_IDLE_DAYS:
+        day += timedelta(days=1)
+        intervals = calendar.intervals_on(day)
+        idle = 0 if intervals else idle + 1
+        found += bool(intervals)
+        if found == n:
+            return intervals[-1][1]
+    raise CalendarError(f"no working day within {MAX_IDLE_DAYS} days after {start}")
+
+
+def expand_dates(first: date, last: date) -> frozenset[date]:
+    """Every date of an inclusive range (a holiday period such as 10-01 … 10-07)."""
+    if last < first:
+        raise CalendarError(f"date range {first} … {last} ends before it starts")
+    return frozenset(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+def weekly_hours(days: Iterable[int], *hours: str) -> dict[int, DayHours]:
+    """``weekly_hours(range(5), "09:00-12:00", "13:00-18:00")``: the same hours each day."""
+    parsed = tuple(sorted(WorkingHours.parse(text) for text in hours))
+    return {day: parsed for day in days}
+
+
+def always_open(zone: str = "UTC") -> Calendar:
+    """24×7: business time equals elapsed time (natural-hours SLAs, tests)."""
+    return Calendar(zone=zone, weekly=weekly_hours(range(7), "00:00-24:00"))
+
+
+def _check_disjoint(hours: DayHours) -> None:
+    ordered = sorted(hours)
+    for earlier, later in pairwise(ordered):
+        if later.start < earlier.end:
+            raise CalendarError(f"working hours {earlier} and {later} overlap")
+
+
+def _seconds_of_day(text: str) -> int:
+    hours, _, minutes = text.strip().partition(":")
+    try:
+        h, m = int(hours), int(minutes or 0)
+    except ValueError as error:
+        raise CalendarError(f"{text!r} is not a HH:MM time") from error
+    if not (0 <= m < 60 and 0 <= h <= 24) or (h == 24 and m):
+        raise CalendarError(f"{text!r} is not a time of day")
+    return h * 3600 + m * 60
+
+
+def _clock_text(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def _utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("business time needs aware datetimes")
+    return instant.astimezone(UTC)
+
+
+def default_calendar() -> Calendar:
+    """A tenant without its own calendar: Mon–Fri 09:00–18:00, Asia/Shanghai."""
+    return Calendar(weekly=weekly_hours(range(5), "09:00-18:00"))

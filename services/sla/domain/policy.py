@@ -1,0 +1,123 @@
+"""SLA policies: which targets apply to a ticket, first match by explicit order."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from services.sla.domain.calendar import Calendar, business_seconds_between, end_of_nth_business_day
+from shared.events.sla import SlaMetric
+from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
+
+DEFAULT_THRESHOLDS = (50, 75, 90)
+DEFAULT_PAUSE_STATUSES = frozenset({TicketStatus.WAITING_CUSTOMER, TicketStatus.ON_HOLD})
+HOUR = 3600
+
+
+class TargetUnit(StrEnum):
+    BUSINESS_SECONDS = "business_seconds"
+    WORKING_DAYS = "working_days"  # the end of the Nth business day, not N×24 h
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: SlaMetric
+    amount: int
+    unit: TargetUnit = TargetUnit.BUSINESS_SECONDS
+
+    def __post_init__(self) -> None:
+        if self.amount < 1:
+            raise ValueError(f"the {self.metric} target must be positive")
+
+    def business_seconds(self, calendar: Calendar, registered_at: datetime) -> int:
+        """The target as business seconds counted from registration (at least one)."""
+        if self.unit is TargetUnit.BUSINESS_SECONDS:
+            return self.amount
+        end = end_of_nth_business_day(calendar, registered_at, self.amount)
+        return max(1, business_seconds_between(calendar, registered_at, end))
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What a policy selects on."""
+
+    type: TicketType
+    severity: Severity
+    priority: Priority
+    service: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Matches when every non-empty criterion contains the ticket's value."""
+
+    policy_id: str
+    targets: tuple[Target, ...]
+    types: frozenset[TicketType] = frozenset()
+    severities: frozenset[Severity] = frozenset()
+    priorities: frozenset[Priority] = frozenset()
+    services: frozenset[str] = frozenset()
+    thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
+    pause_statuses: frozenset[TicketStatus] = field(default=DEFAULT_PAUSE_STATUSES)
+
+    def __post_init__(self) -> None:
+        if not self.targets:
+            raise ValueError(f"policy {self.policy_id} has no target")
+        metrics = [t.metric for t in self.targets]
+        if len(set(metrics)) != len(metrics):
+            raise ValueError(f"policy {self.policy_id} has two targets for one metric")
+        if any(not 0 < p < 100 for p in self.thresholds):
+            raise ValueError("warning thresholds are percentages between 1 and 99")
+        object.__setattr__(self, "thresholds", tuple(sorted(set(self.thresholds))))
+
+    def matches(self, facts: TicketFacts) -> bool:
+        return (
+            _allows(self.types, facts.type)
+            and _allows(self.severities, facts.severity)
+            and _allows(self.priorities, facts.priority)
+            and _allows(self.services, facts.service)
+        )
+
+    def target(self, metric: SlaMetric) -> Target | None:
+        return next((t for t in self.targets if t.metric is metric), None)
+
+
+def select_policy(policies: Sequence[Policy], facts: TicketFacts) -> Policy | None:
+    """The first policy in order that matches, or None (the ticket has no SLA)."""
+    return next((p for p in policies if p.matches(facts)), None)
+
+
+def _allows(allowed: frozenset[object], value: object) -> bool:
+    return not allowed or value in allowed
+
+
+def _hours(transfer: int, resolution: int) -> tuple[Target, ...]:
+    return (
+        Target(SlaMetric.TRANSFER, transfer * HOUR),
+        Target(SlaMetric.RESOLUTION, resolution * HOUR),
+    )
+
+
+def _working_days(days: int) -> tuple[Target, ...]:
+    return (Target(SlaMetric.RESOLUTION, days, TargetUnit.WORKING_DAYS),)
+
+
+def default_policies() -> tuple[Policy, ...]:
+    """The seeds' rules, in the order they are tried.
+
+    Consultation 3 and complaint 7 working days (工单管理办法 第九条) come first; then the
+    EOMS grades: emergency 1 h transfer / 4 h feedback, important 2 h / 14 h, minor
+    3 h / 30 h, general 60 h / 144 h. A major severity is an emergency and an urgent one
+    important whatever the priority; otherwise P1 → emergency, P2 → important,
+    P3 → minor, P4/P5 → general.
+    """
+    return (
+        Policy("consultation", _working_days(3), types=frozenset({TicketType.CONSULTATION})),
+        Policy("complaint", _working_days(7), types=frozenset({TicketType.COMPLAINT})),
+        Policy("emergency-major", _hours(1, 4), severities=frozenset({Severity.MAJOR})),
+        Policy("important-urgent", _hours(2, 14), severities=frozenset({Severity.URGENT})),
+        Policy("emergency", _hours(1, 4), priorities=frozenset({Priority.P1})),
+        Policy("important", _hours(2, 14), priorities=frozenset({Priority.P2})),
+        Policy("minor", _hours(3, 30), priorities=frozenset({Priority.P3})),
+        Policy("general", _hours(60, 144)),
+    )

@@ -1,0 +1,75 @@
+"""The SLA service's HTTP API: calendars, policies, and each ticket's SLA timeline."""
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from services.sla.app import admin, handlers
+from services.sla.bootstrap_types import SlaContext
+from services.sla.entrypoints.schemas import (
+    CalendarBody,
+    HolidayList,
+    PolicyList,
+    Recomputed,
+    calendar_view,
+    policy_view,
+)
+
+router = APIRouter()
+
+
+def _ctx(request: Request) -> SlaContext:
+    ctx: SlaContext = request.app.state.sla
+    return ctx
+
+
+@router.get("/tickets/{ticket_id}/sla")
+async def ticket_sla(ticket_id: str, request: Request) -> dict[str, Any]:
+    """Every clock with its policy, target, due instant, elapsed/remaining, pauses, firings."""
+    return asdict(await handlers.get_timeline(ticket_id, _ctx(request).new_uow))
+
+
+@router.get("/tenants/{tenant_id}/calendar")
+async def get_calendar(tenant_id: str, request: Request) -> dict[str, Any]:
+    calendar, own = await admin.get_calendar(tenant_id, _ctx(request).new_uow)
+    return calendar_view(calendar, own)
+
+
+@router.put("/tenants/{tenant_id}/calendar")
+async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> Recomputed:
+    count = await admin.put_calendar(tenant_id, body.to_calendar(), _ctx(request).new_uow)
+    return Recomputed(recomputed_tickets=count)
+
+
+@router.delete("/tenants/{tenant_id}/calendar")
+async def delete_calendar(tenant_id: str, request: Request) -> Recomputed:
+    count = await admin.delete_calendar(tenant_id, _ctx(request).new_uow)
+    return Recomputed(recomputed_tickets=count)
+
+
+@router.post("/tenants/{tenant_id}/calendar/holidays")
+async def import_holidays(tenant_id: str, body: HolidayList, request: Request) -> dict[str, Any]:
+    calendar = await admin.import_holidays(
+        tenant_id, body.holiday_dates(), body.extra_days(), body.replace, _ctx(request).new_uow
+    )
+    return calendar_view(calendar, True)
+
+
+@router.get("/tenants/{tenant_id}/policies")
+async def get_policies(tenant_id: str, request: Request) -> dict[str, Any]:
+    policies, own = await admin.get_policies(tenant_id, _ctx(request).new_uow)
+    return {"own": own, "policies": [policy_view(p) for p in policies]}
+
+
+@router.put("/tenants/{tenant_id}/policies")
+async def put_policies(tenant_id: str, body: PolicyList, request: Request) -> Recomputed:
+    policies = [p.to_policy() for p in body.policies]
+    count = await admin.put_policies(tenant_id, policies, _ctx(request).new_uow)
+    return Recomputed(recomputed_tickets=count)
+
+
+@router.delete("/tenants/{tenant_id}/policies")
+async def delete_policies(tenant_id: str, request: Request) -> Recomputed:
+    count = await admin.delete_policies(tenant_id, _ctx(request).new_uow)
+    return Recomputed(recomputed_tickets=count)

@@ -1,0 +1,218 @@
+"""HTTP bodies and views of the SLA API (validation becomes 422 naming the field)."""
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from services.sla.domain.calendar import (
+    Calendar,
+    CalendarError,
+    DayHours,
+    WorkingHours,
+    expand_dates,
+)
+from services.sla.domain.policy import Policy, Target, TargetUnit
+from shared.events.sla import SlaMetric
+from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_hours(texts: list[str]) -> DayHours:
+    try:
+        return tuple(sorted(WorkingHours.parse(t) for t in texts))
+    except CalendarError as error:
+        raise ValueError(str(error)) from error
+
+
+def _checked(**calendar: Any) -> None:
+    try:
+        Calendar(**calendar)
+    except CalendarError as error:
+        raise ValueError(str(error)) from error
+
+
+class DateRange(BaseModel):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DateRange":
+        if self.end < self.start:
+            raise ValueError("'to' is before 'from'")
+        return self
+
+
+class HolidayList(BaseModel):
+    """A holiday list to import: single dates, ranges, and the make-up days that go with them."""
+
+    holidays: list[date | DateRange] = Field(default_factory=list)
+    extra_working_days: dict[date, list[str]] = Field(default_factory=dict)
+    replace: bool = False
+
+    @field_validator("extra_working_days")
+    @classmethod
+    def _hours(cls, value: dict[date, list[str]]) -> dict[date, list[str]]:
+        for texts in value.values():
+            _day_hours(texts)
+        return value
+
+    def holiday_dates(self) -> frozenset[date]:
+        days: set[date] = set()
+        for item in self.holidays:
+            days |= {item} if isinstance(item, date) else expand_dates(item.start, item.end)
+        return frozenset(days)
+
+    def extra_days(self) -> dict[date, DayHours]:
+        return {day: _day_hours(texts) for day, texts in self.extra_working_days.items()}
+
+
+class CalendarBody(HolidayList):
+    """``weekly`` maps ``mon`` … ``sun`` to intervals such as ``["09:00-12:00", "13:00-18:00"]``."""
+
+    zone: str = "Asia/Shanghai"
+    weekly: dict[str, list[str]]
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekly(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, texts in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not one of {', '.join(WEEKDAYS)}")
+            hours = _day_hours(texts)
+            if hours:
+                _checked(weekly={0: hours})
+        if not any(value.values()):
+            raise ValueError("at least one day needs working hours")
+        return value
+
+    @field_validator("zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        _checked(zone=value, weekly={0: _day_hours(["09:00-10:00"])})
+        return value
+
+    def to_calendar(self) -> Calendar:
+        return Calendar(
+            zone=self.zone,
+            weekly={WEEKDAYS.index(day): _day_hours(texts) for day, texts in self.weekly.items()},
+            holidays=self.holiday_dates(),
+            extra_working_days=self.extra_days(),
+        )
+
+
+def calendar_view(calendar: Calendar, own: bool) -> dict[str, Any]:
+    return {
+        "zone": calendar.zone,
+        "own": own,
+        "weekly": {
+            WEEKDAYS[d]: [str(h) for h in hours] for d, hours in sorted(calendar.weekly.items())
+        },
+        "holidays": sorted(calendar.holidays),
+        "extra_working_days": {
+            day: [str(h) for h in hours]
+            for day, hours in sorted(calendar.extra_working_days.items())
+        },
+    }
+
+
+class TargetBody(BaseModel):
+    """Exactly one of the amounts; hours and minutes are business hours and minutes."""
+
+    metric: SlaMetric
+    business_hours: float | None = Field(default=None, gt=0)
+    business_minutes: int | None = Field(default=None, gt=0)
+    business_seconds: int | None = Field(default=None, gt=0)
+    working_days: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "TargetBody":
+        given = [
+            self.business_hours,
+            self.business_minutes,
+            self.business_seconds,
+            self.working_days,
+        ]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError("give exactly one of business_hours, business_minutes, "
+                             "business_seconds, working_days")  # fmt: skip
+        return self
+
+    def to_target(self) -> Target:
+        if self.working_days is not None:
+            return Target(self.metric, self.working_days, TargetUnit.WORKING_DAYS)
+        seconds = self.business_seconds or (self.business_minutes or 0) * 60
+        seconds = seconds or round((self.business_hours or 0) * 3600)
+        return Target(self.metric, seconds)
+
+
+class PolicyBody(BaseModel):
+    policy_id: str = Field(min_length=1)
+    targets: list[TargetBody] = Field(min_length=1)
+    types: list[TicketType] = Field(default_factory=list)
+    severities: list[Severity] = Field(default_factory=list)
+    priorities: list[Priority] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+    thresholds: list[int] = Field(default=[50, 75, 90])
+    pause_statuses: list[TicketStatus] = Field(
+        default=[TicketStatus.WAITING_CUSTOMER, TicketStatus.ON_HOLD]
+    )
+
+    @field_validator("thresholds")
+    @classmethod
+    def _percentages(cls, value: list[int]) -> list[int]:
+        if any(not 0 < p < 100 for p in value):
+            raise ValueError("thresholds are percentages between 1 and 99")
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _one_per_metric(cls, value: list[TargetBody]) -> list[TargetBody]:
+        if len({t.metric for t in value}) != len(value):
+            raise ValueError("one target per metric")
+        return value
+
+    def to_policy(self) -> Policy:
+        return Policy(
+            policy_id=self.policy_id,
+            targets=tuple(t.to_target() for t in self.targets),
+            types=frozenset(self.types),
+            severities=frozenset(self.severities),
+            priorities=frozenset(self.priorities),
+            services=frozenset(self.services),
+            thresholds=tuple(self.thresholds),
+            pause_statuses=frozenset(self.pause_statuses),
+        )
+
+
+class PolicyList(BaseModel):
+    """A tenant's policies in the order they are tried; the first match wins."""
+
+    policies: list[PolicyBody] = Field(min_length=1)
+
+    @field_validator("policies")
+    @classmethod
+    def _unique_ids(cls, value: list[PolicyBody]) -> list[PolicyBody]:
+        if len({p.policy_id for p in value}) != len(value):
+            raise ValueError("policy ids must be unique")
+        return value
+
+
+def policy_view(policy: Policy) -> dict[str, Any]:
+    return {
+        "policy_id": policy.policy_id,
+        "targets": [
+            {"metric": t.metric, "amount": t.amount, "unit": t.unit} for t in policy.targets
+        ],
+        "types": sorted(policy.types),
+        "severities": sorted(policy.severities),
+        "priorities": sorted(policy.priorities),
+        "services": sorted(policy.services),
+        "thresholds": list(policy.thresholds),
+        "pause_statuses": sorted(policy.pause_statuses),
+    }
+
+
+class Recomputed(BaseModel):
+    recomputed_tickets: int

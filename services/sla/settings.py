@@ -1,0 +1,22 @@
+from pydantic import Field
+
+from shared.settings import StandardSettings
+
+
+class SlaSettings(StandardSettings):
+    service_name: str = "sla"
+    http_port: int = 8003
+    mongo_db: str = "ticketflow_sla"
+    # Business days after 回单 (resolved) before sla.autoclose_due; 0 disables auto-close.
+    autoclose_business_days: int = Field(default=3, ge=0)
+    # The scheduler polls the due-timer index this often (bounds breach lateness).
+    scheduler_poll_interval_s: float = Field(default=0.2, gt=0)
+    scheduler_batch_size: int = Field(default=500, ge=1)
+    # Due tickets fired side by side (each in its own transaction).
+    scheduler_concurrency: int = Field(default=8, ge=1)
+    # Timers are split into this many shards; each replica leases a fair share of them.
+    # Changing it re-homes timers, so keep it fixed for a deployment.
+    timer_shards: int = Field(default=16, ge=1, le=1024)
+    shard_lease_s: float = Field(default=10.0, gt=0)
+    # Identifies this replica in shard leases; empty: a random id per process.
+    replica_id: str = ""
