@@ -1,8 +1,10 @@
 """A child process with its output in a log file, stopped politely, then firmly."""
 
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -10,6 +12,16 @@ from pathlib import Path
 
 class ProcessFailed(RuntimeError):
     pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: if the test run or supervisor is killed outright, the
+    kernel sends the child SIGTERM instead of leaving a server running with nobody to stop it."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ManagedProcess:
@@ -43,6 +55,7 @@ class ManagedProcess:
                 env=self._env,
                 cwd=self._cwd,
                 start_new_session=True,  # Ctrl-C reaches the supervisor, which stops us in order
+                preexec_fn=_die_with_parent,
             )
 
     def running(self) -> bool:
