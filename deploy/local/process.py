@@ -19,9 +19,10 @@ _PR_SET_PDEATHSIG = 1
 
 def _die_with_parent() -> None:
     """Runs in the child before exec: if the test run or supervisor is killed outright, the
-    kernel sends the child SIGTERM instead of leaving a server running with nobody to stop it."""
+    kernel kills the child instead of leaving a server running with nobody to stop it.
+    SIGKILL, because SecantusDB can hang in its SIGTERM handler once its clients are gone."""
     if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class ManagedProcess:
