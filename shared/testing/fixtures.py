@@ -4,15 +4,28 @@ Tests isolate themselves by a unique topic namespace and database names, never b
 restarting servers.
 """
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
 from pymongo import AsyncMongoClient
 
 from deploy.local.infra import Endpoints
+from shared.settings import StandardSettings
 from shared.testing.infra import servers_for_tests
+
+S = TypeVar("S", bound=StandardSettings)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under a tests/integration or tests/e2e folder are marked so by their place."""
+    for item in items:
+        path = str(item.path)
+        if "/tests/integration/" in path:
+            item.add_marker(pytest.mark.integration)
+        elif "/tests/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +60,24 @@ async def mongo_client(infra: Endpoints) -> AsyncIterator[AsyncMongoClient[dict[
     )
     yield client
     await client.close()
+
+
+@pytest.fixture
+def service_settings(infra: Endpoints, namespace: str) -> Callable[..., Any]:
+    """``service_settings(DispatchSettings, **overrides)``: a service's settings pointing at
+    this test's servers, namespace and its own database, tuned for quick tests."""
+
+    def make(settings_class: type[S], **overrides: Any) -> S:
+        name = settings_class.model_fields["service_name"].default
+        values: dict[str, Any] = {
+            "kafka_bootstrap_servers": infra.kafka_bootstrap,
+            "mongo_url": infra.mongo_url,
+            "topic_namespace": namespace,
+            "mongo_db": f"{namespace}_{name}",
+            "outbox_poll_interval_s": 0.1,
+            "consumer_session_timeout_ms": 6000,
+            "consumer_backoff_initial_s": 0.05,
+        }
+        return settings_class(**(values | overrides))
+
+    return make

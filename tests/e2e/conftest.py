@@ -8,13 +8,6 @@ from deploy.local.infra import Endpoints
 from deploy.local.ports import free_port
 from deploy.local.services import SERVICES, service_env, start_services
 
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/e2e" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 # Every ticket goes to li.wei unless a test's tenant configures otherwise.
 ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
 

@@ -13,9 +13,3 @@ def kafka_settings(infra, namespace) -> KafkaSettings:
         consumer_backoff_max_s=0.05,
         consumer_session_timeout_ms=6000,
     )
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "shared/tests/integration" in str(item.fspath):
-            item.add_marker(pytest.mark.integration)

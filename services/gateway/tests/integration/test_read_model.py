@@ -16,14 +16,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def settings(infra, namespace):
-    return GatewaySettings(
-        kafka_bootstrap_servers=infra.kafka_bootstrap,
-        mongo_url=infra.mongo_url,
-        topic_namespace=namespace,
-        mongo_db=f"{namespace}_gateway",
-        consumer_session_timeout_ms=6000,
-    )
+def settings(service_settings):
+    return service_settings(GatewaySettings)
 
 
 async def test_an_assignment_seen_before_its_registration_is_not_undone(

@@ -5,22 +5,9 @@ from services.intake.settings import IntakeSettings
 from shared.testing.apps import running
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/tests/integration/" in str(item.fspath):
-            item.add_marker(pytest.mark.integration)
-
-
 @pytest.fixture
-def settings(infra, namespace) -> IntakeSettings:
-    return IntakeSettings(
-        kafka_bootstrap_servers=infra.kafka_bootstrap,
-        mongo_url=infra.mongo_url,
-        topic_namespace=namespace,
-        mongo_db=f"{namespace}_intake",
-        outbox_poll_interval_s=0.1,
-        consumer_session_timeout_ms=6000,
-    )
+def settings(service_settings) -> IntakeSettings:
+    return service_settings(IntakeSettings)
 
 
 @pytest.fixture

@@ -4,15 +4,10 @@ from services.sla.settings import SlaSettings
 
 
 @pytest.fixture
-def settings(infra, namespace) -> SlaSettings:
-    return SlaSettings(
-        kafka_bootstrap_servers=infra.kafka_bootstrap,
-        mongo_url=infra.mongo_url,
-        topic_namespace=namespace,
-        mongo_db=f"{namespace}_sla",
+def settings(service_settings) -> SlaSettings:
+    return service_settings(
+        SlaSettings,
         outbox_poll_interval_s=0.05,
-        consumer_session_timeout_ms=6000,
-        consumer_backoff_initial_s=0.05,
         scheduler_poll_interval_s=0.05,
         timer_shards=4,
         shard_lease_s=3.0,
