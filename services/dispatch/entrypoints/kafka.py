@@ -1,5 +1,7 @@
 """Dispatch's Kafka entrypoints: intake events (routing) and SLA events (breach, auto-close)."""
 
+from functools import partial
+
 from services.dispatch.app import consumers
 from services.dispatch.app.context import DispatchContext
 from shared.events import TicketRegistered
@@ -10,27 +12,13 @@ from shared.kafka.routing import EventRouter
 
 def intake_events(ctx: DispatchContext) -> EventRouter:
     router = EventRouter()
-
-    async def registered(event: TicketRegistered) -> None:
-        await consumers.on_ticket_registered(ctx, event)
-
-    async def released(event: TicketReleased) -> None:
-        await consumers.on_ticket_released(ctx, event)
-
-    router.on(TicketRegistered, registered)
-    router.on(TicketReleased, released)
+    router.on(TicketRegistered, partial(consumers.on_ticket_registered, ctx))
+    router.on(TicketReleased, partial(consumers.on_ticket_released, ctx))
     return router
 
 
 def sla_events(ctx: DispatchContext) -> EventRouter:
     router = EventRouter()
-
-    async def breached(event: SlaBreached) -> None:
-        await consumers.on_sla_breached(ctx, event)
-
-    async def autoclose_due(event: AutoCloseBecameDue) -> None:
-        await consumers.on_autoclose_due(ctx, event)
-
-    router.on(SlaBreached, breached)
-    router.on(AutoCloseBecameDue, autoclose_due)
+    router.on(SlaBreached, partial(consumers.on_sla_breached, ctx))
+    router.on(AutoCloseBecameDue, partial(consumers.on_autoclose_due, ctx))
     return router

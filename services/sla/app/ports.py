@@ -2,14 +2,13 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
-from uuid import UUID
+from typing import Protocol
 
 from services.sla.domain.calendar import Calendar
 from services.sla.domain.policy import Policy
 from services.sla.domain.ticket_sla import TicketSla
 from shared.events import EventEnvelope
+from shared.ports import UnitOfWork
 
 
 class CalendarRepository(Protocol):
@@ -49,7 +48,7 @@ class PendingEventRepository(Protocol):
         ...
 
 
-class SlaUnitOfWork(Protocol):
+class SlaUnitOfWork(UnitOfWork, Protocol):
     @property
     def calendars(self) -> CalendarRepository: ...
 
@@ -61,23 +60,6 @@ class SlaUnitOfWork(Protocol):
 
     @property
     def pending(self) -> PendingEventRepository: ...
-
-    def now(self) -> datetime: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def already_processed(self, consumer: str, event_id: UUID) -> bool: ...
-
-    def publish(self, *events: EventEnvelope) -> None: ...
-
-    async def commit(self) -> None: ...
 
 
 NewUnitOfWork = Callable[[], SlaUnitOfWork]
