@@ -50,7 +50,7 @@ test: deps lint
 	$(PY) -m pytest
 
 test-unit: python-deps
-	$(PY) -m pytest -m "not integration and not e2e"
+	$(PY) -m pytest -m "not integration and not e2e and not reliability"
 
 # Each tests/bench/*_bench.py is a script that starts its own servers and prints its figures
 # as ratios against the raw floor (tests/bench/floor.py) measured in the same run.

@@ -30,6 +30,7 @@ class Runtime:
     broker: KafkaBroker
     mongo: AsyncMongoClient[Any]
     topics: Sequence[str]
+    group_ids: Sequence[str] = ()
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
     loops: list[BackgroundLoop] = field(default_factory=list)
@@ -37,7 +38,7 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(self.kafka.kafka_bootstrap_servers, self.topics)
+        await ensure_topics(self.kafka.kafka_bootstrap_servers, self.topics, self.group_ids)
         for hook in self.on_startup:
             await hook()
         stop = asyncio.Event()

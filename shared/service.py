@@ -44,10 +44,12 @@ class ServiceKit:
             settings, settings, self.db, self.clock, settings.service_name
         )
         self._topics: set[str] = set()
+        self._group_ids: list[str] = []
 
     def subscribe(self, topics: Sequence[str], group_id: str, handler: MessageHandler) -> None:
         subscribe(self.broker, self.settings, topics=topics, group_id=group_id, handler=handler)
         self._topics.update(topics)
+        self._group_ids.append(group_id)
 
     def app(
         self,
@@ -69,6 +71,7 @@ class ServiceKit:
             mongo=self.mongo,
             tracer_provider=self.tracer,
             topics=sorted(self._topics | set(produces)),
+            group_ids=self._group_ids,
             on_startup=[partial(ensure_indexes, self.db, indexes)]
             + ([self._publisher.start] if relaying else []),
             on_shutdown=[self._publisher.stop] if relaying else [],

@@ -1,7 +1,8 @@
 """``python -m deploy.local run``: Kafka, MongoDB and every service, until Ctrl-C.
 
 Data persists in ``.local/run`` (so re-running keeps tickets); logs go to
-``.local/run/logs/<name>.log``. ``python -m deploy.local servers`` starts only Kafka and
+``.local/run/logs/<name>.log``. A service that exits on its own (a crash, ``kill -9``) is
+started again. ``python -m deploy.local servers`` starts only Kafka and
 MongoDB on their default ports, for running services from an IDE.
 """
 
@@ -19,9 +20,11 @@ from deploy.local.paths import LOCAL
 from deploy.local.ports import port_open
 from deploy.local.process import ManagedProcess, ProcessFailed
 from deploy.local.services import SERVICES, service_env, start_services
+from deploy.local.supervise import Supervisor
 
 RUN_DIR = LOCAL / "run"
 KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT = 9092, 9093, 27017
+SUPERVISE_INTERVAL_S = 1.0
 SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003}
 
 
@@ -42,13 +45,17 @@ def main() -> int:
     stop = _stop_on_signals()
     try:
         with _servers() as endpoints, ExitStack() as services:
+            processes: list[ManagedProcess] = []
             if args.command == "run":
-                for process in _start_services(endpoints):
+                processes = _start_services(endpoints)
+                for process in processes:
                     services.callback(process.stop)
                 _announce(endpoints, with_services=True)
             else:
                 _announce(endpoints, with_services=False)
-            stop.wait()
+            supervisor = Supervisor(processes, lambda line: print(line, flush=True))
+            while not stop.wait(SUPERVISE_INTERVAL_S):
+                supervisor.check()
     except ProcessFailed as failure:
         print(failure, file=sys.stderr)
         return 1

@@ -1,15 +1,34 @@
-"""Creates the topics a service uses (and their dead-letter topics) if they are missing."""
+"""Creates the topics a service uses (and their dead-letter topics) if they are missing, and
+waits until the broker can serve them.
 
-from collections.abc import Iterable
+A broker that has just started, or a topic that has just been created, answers for a few
+hundred milliseconds with "coordinator not available" or "not leader"; consumers started
+then log errors that look like faults. Waiting here makes a clean start look clean.
+"""
+
+import asyncio
+import time
+from collections.abc import Iterable, Sequence
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from shared.events.topics import dead_letter_topic
 
+READY_TIMEOUT_S = 60.0
+_POLL_S = 0.1
+
+
+class KafkaNotReady(RuntimeError):
+    pass
+
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[str], partitions: int = 3, replication: int = 1
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    group_ids: Sequence[str] = (),
+    partitions: int = 3,
+    replication: int = 1,
 ) -> None:
     names = sorted({t for topic in topics for t in (topic, dead_letter_topic(topic))})
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
@@ -19,6 +38,7 @@ async def ensure_topics(
         missing = [NewTopic(n, partitions, replication) for n in names if n not in existing]
         if missing:
             await _create(admin, missing)
+        await _until_ready(admin, names, group_ids, time.monotonic() + READY_TIMEOUT_S)
     finally:
         await admin.close()
 
@@ -29,3 +49,33 @@ async def _create(admin: AIOKafkaAdminClient, topics: list[NewTopic]) -> None:
     except TopicAlreadyExistsError:
         # Another replica created them between our listing and this call: that is fine.
         return
+
+
+async def _until_ready(
+    admin: AIOKafkaAdminClient, topics: Sequence[str], group_ids: Sequence[str], deadline: float
+) -> None:
+    """Every partition has a leader and every consumer group a coordinator."""
+    waiting_for = "partition leaders"
+    while True:
+        try:
+            if await _leaders_elected(admin, topics):
+                waiting_for = "group coordinators"
+                for group_id in group_ids:
+                    await admin.find_coordinator(group_id)
+                return
+        except KafkaError as error:
+            if not error.retriable:
+                raise
+        if time.monotonic() > deadline:
+            raise KafkaNotReady(f"Kafka has no {waiting_for} for {list(topics)} yet")
+        await asyncio.sleep(_POLL_S)
+
+
+async def _leaders_elected(admin: AIOKafkaAdminClient, topics: Sequence[str]) -> bool:
+    described = await admin.describe_topics(list(topics))
+    return len(described) == len(topics) and all(
+        topic["error_code"] == 0
+        and topic["partitions"]
+        and all(p["error_code"] == 0 and p["leader"] >= 0 for p in topic["partitions"])
+        for topic in described
+    )

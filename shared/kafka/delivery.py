@@ -1,4 +1,4 @@
-"""At-least-once delivery of one Kafka message to a handler: bounded retries, then DLQ.
+"""At-least-once delivery of one Kafka message to a handler: retries, then maybe the DLQ.
 
 Framework-neutral on purpose: the FastStream subscriber in :mod:`shared.kafka.broker`
 turns a record into an :class:`InboundMessage` and awaits :class:`ReliableDelivery`; the
@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from shared.events.codec import MalformedEvent
+from shared.failures import FailureKind, classify
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +44,10 @@ class DeadLetterSink(Protocol):
     async def send(self, message: InboundMessage, error: BaseException, attempts: int) -> None: ...
 
 
-# Retrying cannot fix a message that does not parse: it goes to the DLQ at once.
-NON_RETRYABLE: tuple[type[Exception], ...] = (MalformedEvent,)
-
-
 class ReliableDelivery:
+    """Runs the handler until it succeeds, the failure proves permanent, or a bug has had
+    its bounded retries; only the last two reach the DLQ (see :mod:`shared.failures`)."""
+
     def __init__(
         self,
         handler: MessageHandler,
@@ -62,31 +61,55 @@ class ReliableDelivery:
         self._sleep = sleep
 
     async def __call__(self, message: InboundMessage) -> None:
-        attempt = 1
+        failures = transient = 0
         while True:
             try:
                 await self._handler(message)
                 return
-            except NON_RETRYABLE as error:
-                await self._give_up(message, error, attempt)
-                return
             except Exception as error:
-                if attempt >= self._policy.max_attempts:
-                    await self._give_up(message, error, attempt)
+                kind = classify(error)
+                if kind is FailureKind.TRANSIENT:
+                    transient += 1
+                    _log_transient(message, error, transient)
+                    await self._sleep(self._policy.backoff(transient))
+                    continue
+                failures += 1
+                if kind is FailureKind.INVALID or failures >= self._policy.max_attempts:
+                    await self._give_up(message, error, kind, failures)
                     return
                 log.warning(
                     "handler failed, retrying",
                     exc_info=error,
-                    extra=_where(message) | {"attempt": attempt},
+                    extra=_where(message) | {"attempt": failures},
                 )
-                await self._sleep(self._policy.backoff(attempt))
-                attempt += 1
+                await self._sleep(self._policy.backoff(failures))
 
-    async def _give_up(self, message: InboundMessage, error: Exception, attempts: int) -> None:
+    async def _give_up(
+        self, message: InboundMessage, error: Exception, kind: FailureKind, attempts: int
+    ) -> None:
         log.error(
-            "message dead-lettered", exc_info=error, extra=_where(message) | {"attempts": attempts}
+            "message dead-lettered: %s: %s",
+            type(error).__name__,
+            _short(error),
+            exc_info=error if kind is FailureKind.UNEXPECTED else None,
+            extra=_where(message) | {"attempts": attempts, "failure": kind.value},
         )
         await self._dead_letters.send(message, error, attempts)
+
+
+def _log_transient(message: InboundMessage, error: Exception, attempt: int) -> None:
+    """One line, no traceback: this is the system working as intended, not a bug."""
+    log.warning(
+        "transient failure, retrying: %s: %s",
+        type(error).__name__,
+        _short(error),
+        extra=_where(message) | {"attempt": attempt},
+    )
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _where(message: InboundMessage) -> dict[str, object]:

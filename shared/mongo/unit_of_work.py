@@ -28,6 +28,7 @@ from shared.clock import Clock
 from shared.errors import TransientConflict
 from shared.events.envelope import EventEnvelope
 from shared.events.topics import Topics
+from shared.failures import is_transient
 from shared.mongo.outbox_store import append_to_outbox
 
 PROCESSED_EVENTS = "processed_events"
@@ -85,7 +86,7 @@ class MongoUnitOfWork:
         finally:
             await session.end_session()
             self._session = None
-        if isinstance(exc, PyMongoError) and _is_transient(exc):
+        if isinstance(exc, PyMongoError) and is_transient(exc):
             raise TransientConflict(str(exc)) from exc
 
     def publish(self, *events: EventEnvelope) -> None:
@@ -110,9 +111,3 @@ class MongoUnitOfWork:
         if self._events:
             self._on_commit()
         self._events = []
-
-
-def _is_transient(error: PyMongoError) -> bool:
-    return error.has_error_label("TransientTransactionError") or error.has_error_label(
-        "UnknownTransactionCommitResult"
-    )

@@ -19,13 +19,13 @@ S = TypeVar("S", bound=StandardSettings)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests under a tests/integration or tests/e2e folder are marked so by their place."""
+    """Tests under a tests/integration, tests/e2e or tests/reliability folder are marked so
+    by their place."""
     for item in items:
         path = str(item.path)
-        if "/tests/integration/" in path:
-            item.add_marker(pytest.mark.integration)
-        elif "/tests/e2e/" in path:
-            item.add_marker(pytest.mark.e2e)
+        for kind in ("integration", "e2e", "reliability"):
+            if f"/tests/{kind}/" in path:
+                item.add_marker(getattr(pytest.mark, kind))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Producing test input to the real broker."""
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.events import EventEnvelope, encode_event
 
@@ -26,3 +26,21 @@ async def publish_in_order(bootstrap: str, topic: str, *events: EventEnvelope) -
             await producer.send_and_wait(topic, encode_event(event), key=event.key, partition=0)
     finally:
         await producer.stop()
+
+
+async def topic_size(bootstrap: str, topic: str) -> int:
+    """How many records ``topic`` holds over all its partitions (0 if it does not exist)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        if topic not in await consumer.topics():  # also refreshes the metadata
+            return 0
+        partitions = consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, p) for p in partitions]
+        start, end = (
+            await consumer.beginning_offsets(assigned),
+            await consumer.end_offsets(assigned),
+        )
+        return sum(end[tp] - start[tp] for tp in assigned)
+    finally:
+        await consumer.stop()

@@ -1,4 +1,5 @@
-"""Routing a new ticket: tenant rules, then the nearest station, then the dispatch centre."""
+"""Routing a new ticket: the tenant's rules, then the deployment-wide rules, then the nearest
+station, then the dispatch centre."""
 
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.ports import DispatchUnitOfWork
@@ -22,8 +23,9 @@ async def route(ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder)
 async def _by_rule(
     ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder
 ) -> tuple[str, str | None, str] | None:
-    rules = [*await uow.directory.routing_rules(order.tenant_id), *ctx.static_rules]
-    rule = matching_rule(rules, order)
+    # A tenant's own rules first; the deployment-wide ones are the fallback after them.
+    tenant_rules = await uow.directory.routing_rules(order.tenant_id)
+    rule = matching_rule(tenant_rules, order) or matching_rule(ctx.static_rules, order)
     if rule is None:
         return None
     reason = f"routing rule {rule.rule_id or rule.order}"

@@ -25,13 +25,25 @@ async def test_a_matching_rule_assigns_the_least_loaded_member_of_its_group():
     assert wo.events[0].payload.reason == "routing rule care"
 
 
-async def test_tenant_rules_come_before_the_deployment_wide_ones():
+def with_static_rules(*rules: RoutingRule, directory: FakeDirectory):
+    ctx, uow = setup(directory)
+    return DispatchContext(new_uow=ctx.new_uow, dispatch_centre="centre", static_rules=rules), uow
+
+
+async def test_tenant_rules_come_before_the_deployment_wide_ones_whatever_their_order():
     static = RoutingRule(order=0, assignee="static.person")
-    ctx, uow = setup(FakeDirectory([CARE], {"care": ["zhao"]}))
-    ctx = DispatchContext(new_uow=ctx.new_uow, dispatch_centre="centre", static_rules=[static])
+    ctx, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
     wo = order(region="chaoyang")
     await route(ctx, uow, wo)
-    assert wo.assignee == "static.person"  # explicit order decides, wherever the rule lives
+    assert (wo.assignee, wo.events[0].payload.reason) == ("zhao", "routing rule care")
+
+
+async def test_deployment_wide_rules_route_what_no_tenant_rule_matches():
+    static = RoutingRule(order=5, rule_id="fallback", assignee="static.person")
+    ctx, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
+    wo = order(region="haidian")
+    await route(ctx, uow, wo)
+    assert (wo.assignee, wo.events[0].payload.reason) == ("static.person", "routing rule fallback")
 
 
 async def test_without_anyone_on_duty_the_nearest_staffed_station_takes_it():
