@@ -7,6 +7,7 @@ else is presumed a bug: retried a bounded number of times, then dead-lettered.
 """
 
 import enum
+import logging
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 from pydantic import ValidationError
@@ -53,3 +54,12 @@ def _mongo_transient(error: PyMongoError) -> bool:
 
 def is_transient(error: BaseException) -> bool:
     return classify(error) is FailureKind.TRANSIENT
+
+
+def log_round_failure(log: logging.Logger, what: str, error: BaseException) -> None:
+    """A background loop's failed round, to be retried next round: a transient failure is
+    one WARNING line; anything else carries its traceback, since it may be a bug."""
+    if is_transient(error):
+        log.warning("%s failed (transient), retrying: %s: %s", what, type(error).__name__, error)
+    else:
+        log.error("%s failed, retrying", what, exc_info=error)

@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
 from pymongo import AsyncMongoClient
 
-from shared.kafka.admin import ensure_topics
+from shared.kafka.admin import TopicLayout, ensure_topics
 from shared.settings import KafkaSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,12 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(self.kafka.kafka_bootstrap_servers, self.topics, self.group_ids)
+        await ensure_topics(
+            self.kafka.kafka_bootstrap_servers,
+            self.topics,
+            self.group_ids,
+            TopicLayout.of(self.kafka),
+        )
         for hook in self.on_startup:
             await hook()
         stop = asyncio.Event()

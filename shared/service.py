@@ -72,7 +72,9 @@ class ServiceKit:
             tracer_provider=self.tracer,
             topics=sorted(self._topics | set(produces)),
             group_ids=self._group_ids,
-            on_startup=[partial(ensure_indexes, self.db, indexes)]
+            on_startup=[
+                partial(ensure_indexes, self.db, indexes, self.settings.processed_events_ttl_s)
+            ]
             + ([self._publisher.start] if relaying else []),
             on_shutdown=[self._publisher.stop] if relaying else [],
             loops=([self.relay.run] if relaying else []) + list(loops),

@@ -4,14 +4,15 @@ Every value comes from the environment with the ``TICKETFLOW_`` prefix
 (``TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS`` …), so one process is configured by its env alone.
 """
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.events.topics import Topics
 
 ENV_PREFIX = "TICKETFLOW_"
+WEEK_S = 7 * 24 * 3600
 
 
 class _Base(BaseSettings):
@@ -32,6 +33,19 @@ class KafkaSettings(_Base):
     consumer_backoff_initial_s: float = Field(default=0.2, ge=0)
     consumer_backoff_max_s: float = Field(default=5.0, ge=0)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=6_000)
+    # How the topics a service creates are laid out. 1/1 on one local broker; in production
+    # 3/2, so that acks=all means two brokers have every event (deploy/docker-compose.yml,
+    # deploy/k8s). Topics that already exist are left as they are.
+    topic_partitions: int = Field(default=3, ge=1, le=1000)
+    topic_replication_factor: int = Field(default=1, ge=1, le=10)
+    topic_min_insync_replicas: int = Field(default=1, ge=1, le=10)
+    topic_retention_s: int = Field(default=WEEK_S, ge=3600)
+
+    @model_validator(mode="after")
+    def _insync_within_replicas(self) -> Self:
+        if self.topic_min_insync_replicas > self.topic_replication_factor:
+            raise ValueError("topic_min_insync_replicas cannot exceed topic_replication_factor")
+        return self
 
     @property
     def topics(self) -> Topics:
@@ -41,6 +55,9 @@ class KafkaSettings(_Base):
 class MongoSettings(_Base):
     mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_db: str
+    # A processed-event record must outlive every copy of its event that Kafka may still
+    # redeliver, so it is kept longer than the topics' retention (checked below).
+    processed_events_ttl_s: int = Field(default=2 * WEEK_S, ge=3600)
 
 
 class OutboxSettings(_Base):
@@ -61,3 +78,12 @@ class StandardSettings(
     own defaults (service_name, http_port, mongo_db) and their own options."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    @model_validator(mode="after")
+    def _dedup_outlives_retention(self) -> Self:
+        if self.processed_events_ttl_s <= self.topic_retention_s:
+            raise ValueError(
+                "processed_events_ttl_s must be longer than topic_retention_s, or a redelivered"
+                " event could be processed twice"
+            )
+        return self

@@ -9,11 +9,13 @@ then log errors that look like faults. Waiting here makes a clean start look cle
 import asyncio
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from shared.events.topics import dead_letter_topic
+from shared.settings import KafkaSettings
 
 READY_TIMEOUT_S = 60.0
 _POLL_S = 0.1
@@ -23,19 +25,43 @@ class KafkaNotReady(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class TopicLayout:
+    partitions: int = 3
+    replication: int = 1
+    min_insync_replicas: int = 1
+    retention_s: int | None = None
+
+    @classmethod
+    def of(cls, settings: KafkaSettings) -> "TopicLayout":
+        return cls(
+            settings.topic_partitions,
+            settings.topic_replication_factor,
+            settings.topic_min_insync_replicas,
+            settings.topic_retention_s,
+        )
+
+    def new_topic(self, name: str) -> NewTopic:
+        configs = {"min.insync.replicas": str(self.min_insync_replicas)}
+        if self.retention_s is not None:
+            configs["retention.ms"] = str(self.retention_s * 1000)
+        return NewTopic(name, self.partitions, self.replication, topic_configs=configs)
+
+
 async def ensure_topics(
     bootstrap_servers: str,
     topics: Iterable[str],
     group_ids: Sequence[str] = (),
-    partitions: int = 3,
-    replication: int = 1,
+    layout: TopicLayout | None = None,
 ) -> None:
+    """Create what is missing of ``topics`` and their DLQs, laid out as ``layout`` says."""
+    layout = layout or TopicLayout()
     names = sorted({t for topic in topics for t in (topic, dead_letter_topic(topic))})
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(n, partitions, replication) for n in names if n not in existing]
+        missing = [layout.new_topic(n) for n in names if n not in existing]
         if missing:
             await _create(admin, missing)
         await _until_ready(admin, names, group_ids, time.monotonic() + READY_TIMEOUT_S)

@@ -15,12 +15,18 @@ from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo.outbox_store import OUTBOX, OUTBOX_INDEXES
-from shared.mongo.unit_of_work import PROCESSED_EVENTS, PROCESSED_EVENTS_INDEXES
+from shared.mongo.unit_of_work import PROCESSED_EVENTS, processed_events_indexes
+from shared.settings import MongoSettings
 
-KERNEL_INDEXES: Mapping[str, Sequence[IndexModel]] = {
-    OUTBOX: OUTBOX_INDEXES,
-    PROCESSED_EVENTS: PROCESSED_EVENTS_INDEXES,
-}
+DEFAULT_PROCESSED_EVENTS_TTL_S: int = MongoSettings.model_fields["processed_events_ttl_s"].default
+
+
+def kernel_indexes(processed_events_ttl_s: int) -> Mapping[str, Sequence[IndexModel]]:
+    return {
+        OUTBOX: OUTBOX_INDEXES,
+        PROCESSED_EVENTS: processed_events_indexes(processed_events_ttl_s),
+    }
+
 
 # Options that change which documents an index holds or how it constrains them. Anything
 # else the server reports (v, ns, background, 2dsphereIndexVersion, …) is bookkeeping.
@@ -107,10 +113,12 @@ def _describe(spec: Mapping[str, Any]) -> str:
 
 
 async def ensure_indexes(
-    db: AsyncDatabase[Any], indexes: Mapping[str, Sequence[IndexModel]]
+    db: AsyncDatabase[Any],
+    indexes: Mapping[str, Sequence[IndexModel]],
+    processed_events_ttl_s: int = DEFAULT_PROCESSED_EVENTS_TTL_S,
 ) -> None:
     """Create every missing index of the kernel's collections and of ``indexes``."""
-    for collection, models in {**KERNEL_INDEXES, **indexes}.items():
+    for collection, models in {**kernel_indexes(processed_events_ttl_s), **indexes}.items():
         if not models:
             continue
         existing = await (await db[collection].list_indexes()).to_list()

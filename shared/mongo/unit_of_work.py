@@ -32,9 +32,14 @@ from shared.failures import is_transient
 from shared.mongo.outbox_store import append_to_outbox
 
 PROCESSED_EVENTS = "processed_events"
-PROCESSED_EVENTS_INDEXES = [
-    IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True),
-]
+
+
+def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
+    """The dedup key, and the TTL that keeps the collection bounded (see MongoSettings)."""
+    return [
+        IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True),
+        IndexModel([("processed_at", ASCENDING)], expireAfterSeconds=ttl_s),
+    ]
 
 
 class MongoUnitOfWork:

@@ -16,6 +16,7 @@ from typing import Protocol
 from uuid import uuid4
 
 from shared.clock import Clock
+from shared.failures import log_round_failure
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +99,9 @@ class OutboxRelay:
     async def _relay_logging_failures(self) -> int:
         try:
             return await self.relay_once()
-        except Exception:
+        except Exception as error:  # noqa: BLE001 - logged, and retried next round
             # Nothing is lost: the batch stays pending and is retried on the next round.
-            log.exception("outbox relay round failed; retrying")
+            log_round_failure(log, "outbox relay round", error)
             return 0
 
     async def _idle(self, stop: asyncio.Event) -> None:

@@ -151,6 +151,9 @@ class MongoPendingEventRepository:
         await self._guard(ticket_id)
         cursor = self._pending.find({"ticket_id": ticket_id}, session=self._session)
         docs = await cursor.sort("arrived", ASCENDING).to_list()
+        # The guard was written above, so a concurrent park still conflicts with this
+        # transaction; once the ticket exists nothing parks again, so it can go.
+        await self._pending.delete_one({"_id": f"guard:{ticket_id}"}, session=self._session)
         if docs:
             await self._pending.delete_many({"ticket_id": ticket_id}, session=self._session)
         return [e for doc in docs if (e := decode_event(bytes(doc["event"]))) is not None]

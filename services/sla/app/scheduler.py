@@ -7,6 +7,7 @@ import logging
 from services.sla.app.handlers import fire_due
 from services.sla.app.ports import DueTimers, NewUnitOfWork, ShardOwnership
 from shared.clock import Clock
+from shared.failures import log_round_failure
 from shared.retry import retry_transient
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class TimerScheduler:
     async def _round_logging_failures(self) -> int:
         try:
             return await self.fire_once()
-        except Exception:
+        except Exception as error:  # noqa: BLE001 - logged, and retried next round
             # Nothing is lost: the timers stay due in the index and the next round retries.
-            log.exception("SLA timer round failed; retrying")
+            log_round_failure(log, "SLA timer round", error)
             return 0

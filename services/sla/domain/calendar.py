@@ -6,7 +6,8 @@ latest at 24:00), so the calendar is DST-correct by construction: each interval 
 into UTC instants through the calendar's zone before any arithmetic, and a day that loses
 or gains an hour to DST simply has one hour less or more of working time.
 
-A local date works by these rules, first match wins:
+A local date works by these rules (a date is never both a holiday and an extra working
+day: such a calendar is refused):
 1. an extra working day (调休 make-up day) works its own listed hours;
 2. a holiday does not work;
 3. otherwise the weekday's hours apply.
@@ -70,8 +71,14 @@ class Calendar:
             if weekday not in range(7):
                 raise CalendarError(f"weekday {weekday} is not 0 (Monday) … 6 (Sunday)")
             _check_disjoint(hours)
-        for hours in self.extra_working_days.values():
+        for day, hours in self.extra_working_days.items():
+            if not hours:
+                raise CalendarError(f"extra working day {day} has no working hours")
             _check_disjoint(hours)
+        both = sorted(self.holidays & self.extra_working_days.keys())
+        if both:
+            dates = ", ".join(str(d) for d in both)
+            raise CalendarError(f"{dates}: a date cannot be both a holiday and a working day")
         if not any(self.weekly.values()) and not any(self.extra_working_days.values()):
             raise CalendarError("the calendar has no working hours at all")
 
@@ -90,20 +97,39 @@ class Calendar:
         return bool(self.hours_on(day))
 
     def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        """That local day's working intervals as UTC instants (empty ones dropped)."""
-        result = []
+        """That local day's working intervals as UTC instants, sorted and disjoint.
+
+        A DST gap can shorten an interval or swallow it whole; intervals that touch in UTC
+        after the conversion are merged, so a day never counts an instant twice.
+        """
+        merged: list[tuple[datetime, datetime]] = []
         for hours in self.hours_on(day):
             start, end = self._instant(day, hours.start), self._instant(day, hours.end)
-            if start < end:  # a DST gap can swallow a whole interval
-                result.append((start, end))
-        return result
+            if start >= end:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
 
     def _instant(self, day: date, seconds: int) -> datetime:
+        """The UTC instant of a local wall time.
+
+        - A wall time inside a spring-forward gap does not exist; it means the instant of
+          the shift, so ``02:30-03:30`` on Berlin's spring-forward night is 03:00-03:30
+          (30 minutes), and an interval lying wholly inside the gap is empty.
+        - A wall time inside the repeated fall-back hour means its first occurrence: an
+          interval ending at 02:30 ends the first time the clock shows 02:30, and one
+          starting at 02:30 includes the repeated half hour (as the wall clock does).
+        """
         day += timedelta(days=seconds // DAY_SECONDS)
         rest = seconds % DAY_SECONDS
-        wall = time(rest // 3600, rest % 3600 // 60, rest % 60)
-        # A wall time inside a DST gap takes the offset before the gap (fold=0).
-        return datetime.combine(day, wall, self.tz).astimezone(UTC)
+        wall = datetime.combine(day, time(rest // 3600, rest % 3600 // 60, rest % 60))
+        first = wall.replace(tzinfo=self.tz).astimezone(UTC)
+        if first.astimezone(self.tz).replace(tzinfo=None) == wall:
+            return first
+        return _shift_before(self.tz, wall.replace(tzinfo=self.tz, fold=1).astimezone(UTC), first)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
@@ -120,6 +146,19 @@ class Calendar:
                     yield max(start, instant), end
             day += timedelta(days=1)
         raise CalendarError(f"no working time within {MAX_IDLE_DAYS} days after {instant}")
+
+
+def _shift_before(tz: ZoneInfo, low: datetime, high: datetime) -> datetime:
+    """The instant in ``(low, high]`` at which ``tz``'s UTC offset changes (a DST shift),
+    found by bisection to the second; offsets change on whole seconds."""
+    offset = low.astimezone(tz).utcoffset()
+    while high - low > SECOND:
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0) if high.microsecond else high
 
 
 def add_business_time(calendar: Calendar, start: datetime, amount: timedelta) -> datetime:
@@ -142,10 +181,13 @@ def add_business_time(calendar: Calendar, start: datetime, amount: timedelta) ->
 
 
 def business_time_between(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
-    """Working time inside ``[start, end)``; zero when ``end`` is not after ``start``."""
+    """Working time inside ``[start, end)``: zero for an empty span, an error for a negative
+    one (a caller that swapped its instants has a bug that a zero would hide)."""
     start, end = _utc(start), _utc(end)
     total = timedelta(0)
-    if end <= start:
+    if end < start:
+        raise ValueError(f"the span {start.isoformat()} … {end.isoformat()} ends before it starts")
+    if end == start:
         return total
     for begin, close in calendar.intervals_from(start):
         if begin >= end:

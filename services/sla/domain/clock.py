@@ -5,8 +5,8 @@ Formulas (B = business time of the tenant's calendar between two instants):
     end         = stopped_at, or now while running
     paused      = Σ B(p ∩ [started_at, end))  over the ticket's spans in a pause status
     elapsed     = B(started_at, end) − paused
-    instant(X)  = the first t with elapsed(t) = X, i.e. the fixed point of
-                  t = add(started_at, X + paused-before-t)
+    instant(X)  = the first t with elapsed(t) = X: X spent on the running stretches
+                  between pauses, in order (one step per pause)
     due_at      = instant(target);  warning p% fires at instant(target · p / 100)
 
 While the ticket sits in a pause status a future instant does not exist (the clock does
@@ -115,7 +115,8 @@ class MetricClock:
         return result
 
     def elapsed(self, calendar: Calendar, log: Sequence[StatusSpan], now: datetime) -> timedelta:
-        end = self.end(now)
+        # An event stamped by a clock ahead of ours can start the clock after "now".
+        end = max(self.end(now), self.started_at)
         return business_time_between(calendar, self.started_at, end) - self._paused_before(
             calendar, log, end
         )
@@ -123,17 +124,28 @@ class MetricClock:
     def instant(
         self, calendar: Calendar, log: Sequence[StatusSpan], amount: timedelta, now: datetime
     ) -> datetime | None:
-        """When elapsed reached (or will reach) ``amount``; None if the clock cannot get there."""
+        """When elapsed reached (or will reach) ``amount``; None if the clock cannot get there.
+
+        Walks the running stretches between pauses in order and spends ``amount`` on them:
+        one calendar computation per pause, however long the pauses are.
+        """
         if amount > self.elapsed(calendar, log, now) and (not self.running or self.paused_now(log)):
             return None
-        moment = add_business_time(calendar, self.started_at, amount)
-        while True:
-            later = add_business_time(
-                calendar, self.started_at, amount + self._paused_before(calendar, log, moment)
-            )
-            if later == moment:
-                return moment
-            moment = later
+        if amount <= timedelta(0):
+            return self.started_at
+        cursor, left = self.started_at, amount
+        for pause_start, pause_end in self._pause_spans(log):
+            if pause_end is not None and pause_end <= cursor:
+                continue
+            if pause_start > cursor:
+                running = business_time_between(calendar, cursor, pause_start)
+                if left <= running:
+                    return add_business_time(calendar, cursor, left)
+                left -= running
+            if pause_end is None:
+                return None  # paused from here on: the amount is never reached
+            cursor = max(cursor, pause_end)
+        return add_business_time(calendar, cursor, left)
 
     def due_at(
         self, calendar: Calendar, log: Sequence[StatusSpan], now: datetime
@@ -178,13 +190,22 @@ class MetricClock:
     def _pauses_in(self, status: TicketStatus) -> bool:
         return status in self.pause_statuses or status in ALWAYS_PAUSED
 
+    def _pause_spans(self, log: Sequence[StatusSpan]) -> list[tuple[datetime, datetime | None]]:
+        """The log's pause spans from the clock's start on, in order (None: still paused)."""
+        spans = []
+        for span in log:
+            if self._pauses_in(span.status):
+                start = max(span.since, self.started_at)
+                if span.until is None or span.until > start:
+                    spans.append((start, span.until))
+        return spans
+
     def _paused_before(
         self, calendar: Calendar, log: Sequence[StatusSpan], until: datetime
     ) -> timedelta:
         total = timedelta(0)
-        for span in log:
-            if self._pauses_in(span.status):
-                start = max(span.since, self.started_at)
-                stop = min(span.until or until, until)
+        for start, end in self._pause_spans(log):
+            stop = until if end is None else min(end, until)
+            if stop > start:
                 total += business_time_between(calendar, start, stop)
         return total

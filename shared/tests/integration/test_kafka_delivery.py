@@ -7,7 +7,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from deploy.local.process import ManagedProcess
 from shared.events.topics import dead_letter_topic
-from shared.kafka.admin import ensure_topics
+from shared.kafka.admin import TopicLayout, ensure_topics
 from shared.kafka.broker import create_broker, subscribe
 from shared.testing.kafka import produce
 from shared.testing.recorder import TopicRecorder
@@ -32,7 +32,7 @@ async def test_a_handler_that_always_fails_dead_letters_and_the_consumer_moves_o
     infra, namespace, kafka_settings
 ):
     topic = f"{namespace}.work"
-    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1)
+    await ensure_topics(infra.kafka_bootstrap, [topic], layout=TopicLayout(partitions=1))
     attempts: dict[bytes, int] = {}
     handled: list[bytes] = []
 
@@ -64,7 +64,7 @@ async def test_a_consumer_killed_mid_handler_gets_the_message_again(
     infra, namespace, kafka_settings, tmp_path
 ):
     topic = f"{namespace}.work"
-    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1)
+    await ensure_topics(infra.kafka_bootstrap, [topic], layout=TopicLayout(partitions=1))
     await produce(infra.kafka_bootstrap, topic, b"important")
     marker, group = tmp_path / "started", f"{namespace}-g"
     hanging = ManagedProcess(

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from aiokafka.errors import (
     KafkaConnectionError,
@@ -17,7 +19,7 @@ from pymongo.errors import (
 
 from shared.errors import Conflict, NotFound, RequestError, TransientConflict
 from shared.events.codec import MalformedEvent
-from shared.failures import FailureKind, classify
+from shared.failures import FailureKind, classify, log_round_failure
 
 
 def labelled(label):
@@ -92,3 +94,23 @@ def test_failures_that_can_never_succeed(error):
 )
 def test_anything_else_is_presumed_a_bug(error):
     assert classify(error) is FailureKind.UNEXPECTED
+
+
+def test_a_transient_round_failure_is_one_warning_line(caplog):
+    log = logging.getLogger("test.rounds")
+    with caplog.at_level(logging.INFO, logger="test.rounds"):
+        log_round_failure(log, "outbox relay round", AutoReconnect("connection reset"))
+    [record] = caplog.records
+    assert (record.levelno, record.exc_info) == (logging.WARNING, None)
+    assert record.getMessage() == (
+        "outbox relay round failed (transient), retrying: AutoReconnect: connection reset"
+    )
+
+
+def test_any_other_round_failure_keeps_its_traceback(caplog):
+    log = logging.getLogger("test.rounds")
+    with caplog.at_level(logging.INFO, logger="test.rounds"):
+        log_round_failure(log, "SLA timer round", KeyError("shard"))
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None

@@ -91,12 +91,17 @@ def test_a_make_up_saturday_counts_with_its_own_hours():
     )
 
 
-def test_a_make_up_day_overrides_a_holiday_on_the_same_date():
+def test_a_date_that_is_both_a_holiday_and_a_make_up_day_is_refused_by_name():
     day = date(2026, 11, 28)
-    cal = office(
-        holidays=frozenset({day}), extra_working_days={day: weekly_hours([0], "09:00-10:00")[0]}
-    )
-    assert cal.is_business_day(day)
+    with pytest.raises(CalendarError, match="2026-11-28: a date cannot be both"):
+        office(
+            holidays=frozenset({day}), extra_working_days={day: weekly_hours([0], "09:00-10:00")[0]}
+        )
+
+
+def test_a_make_up_day_without_hours_is_refused():
+    with pytest.raises(CalendarError, match="extra working day 2026-09-27 has no working hours"):
+        office(extra_working_days={date(2026, 9, 27): ()})
 
 
 def test_three_working_days_is_not_72_hours():
@@ -122,9 +127,11 @@ def test_working_days_from_a_weekend_start_the_next_business_day():
     assert end_of_nth_business_day(cal, at("2026-11-28", "12:00"), 1) == at("2026-11-30", "18:00")
 
 
-def test_business_time_between_reversed_instants_is_zero():
-    assert (
+def test_a_span_that_ends_before_it_starts_is_an_error_not_zero():
+    with pytest.raises(ValueError, match="ends before it starts"):
         business_seconds_between(office(), at("2026-11-24", "10:00"), at("2026-11-23", "10:00"))
+    assert (
+        business_seconds_between(office(), at("2026-11-24", "10:00"), at("2026-11-24", "10:00"))
         == 0
     )
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from services.sla.domain.calendar import (
@@ -16,8 +16,8 @@ ZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC", "Australia
 
 
 @st.composite
-def day_hours(draw):
-    cuts = sorted(draw(st.sets(st.integers(0, 96), min_size=0, max_size=6)))
+def day_hours(draw, min_intervals=0):
+    cuts = sorted(draw(st.sets(st.integers(0, 96), min_size=2 * min_intervals, max_size=6)))
     cuts = cuts[: len(cuts) // 2 * 2]
     return tuple(
         WorkingHours(a * 900, b * 900) for a, b in zip(cuts[::2], cuts[1::2], strict=True) if a < b
@@ -31,8 +31,8 @@ def calendars(draw):
         weekly[0] = (WorkingHours(9 * 3600, 18 * 3600),)
     base = date(2026, 1, 1)
     days = st.integers(0, 800).map(lambda n: base + timedelta(days=n))
-    holidays = draw(st.frozensets(days, max_size=20))
-    extra = draw(st.dictionaries(days, day_hours(), max_size=5))
+    extra = draw(st.dictionaries(days, day_hours(min_intervals=1), max_size=5))
+    holidays = draw(st.frozensets(days, max_size=20)) - extra.keys()
     return Calendar(zone=draw(st.sampled_from(ZONES)), weekly=weekly, holidays=holidays,
                     extra_working_days=extra)  # fmt: skip
 
@@ -83,8 +83,19 @@ def test_business_time_is_additive(calendar, t1, t2, t3):
     assert whole - parts in (0, 1)  # flooring each part may drop one partial second
 
 
+SPRING_FORWARD_BERLIN = Calendar(
+    zone="Europe/Berlin",
+    weekly={6: (WorkingHours(0, 9000), WorkingHours(10_800, 86_400))},  # 00:00-02:30, 03:00-24:00
+)
+
+
 @settings(max_examples=100, deadline=None)
 @given(calendars(), nearby, nearby)
+@example(
+    SPRING_FORWARD_BERLIN,
+    datetime(2026, 3, 28, 23, tzinfo=UTC),
+    datetime(2026, 3, 29, 22, tzinfo=UTC),
+)
 def test_business_time_never_exceeds_elapsed_time(calendar, t1, t2):
     a, b = sorted((t1, t2))
     assert business_seconds_between(calendar, a, b) <= (b - a).total_seconds()

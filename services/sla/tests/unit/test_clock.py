@@ -317,3 +317,69 @@ def test_pauses_never_shorten_the_due_instant(plan, target):
     due_paused = clock(paused).due_at(cal, paused.status_log, moment)
     assert due_paused >= due_plain
     assert clock(paused).elapsed(cal, paused.status_log, due_paused) == timedelta(seconds=target)
+
+
+class CountingCalendar:
+    """Counts the calendar computations a clock makes (the due-time search's steps)."""
+
+    def __init__(self, monkeypatch):
+        import services.sla.domain.clock as module
+
+        self.calls = 0
+        for name in ("add_business_time", "business_time_between"):
+            original = getattr(module, name)
+
+            def counted(*args, _original=original):
+                self.calls += 1
+                return _original(*args)
+
+            monkeypatch.setattr(module, name, counted)
+
+
+def test_a_long_pause_with_a_minute_left_is_one_step_per_pause(monkeypatch):
+    cal = always_open()
+    start = datetime(2026, 1, 5, 9, tzinfo=SH)
+    sla = ticket(cal, Policy("p", (Target(R, HOUR),)), start)
+    sla.record_status(S.ON_HOLD, start + timedelta(minutes=59))
+    resumed = start + timedelta(minutes=59, weeks=4)
+    sla.record_status(S.IN_PROGRESS, resumed)
+    steps = CountingCalendar(monkeypatch)
+    due = clock(sla).due_at(cal, sla.status_log, resumed)
+    assert due == resumed + timedelta(minutes=1)
+    # elapsed (2 calls: total and the pause), then one running stretch and the remainder
+    assert steps.calls <= 5
+
+
+def test_many_short_pauses_cost_steps_in_proportion_to_their_number(monkeypatch):
+    cal = always_open()
+    start = datetime(2026, 1, 5, 9, tzinfo=SH)
+    sla = ticket(cal, Policy("p", (Target(R, 10 * HOUR),)), start)
+    moment = start
+    for _ in range(20):
+        moment += timedelta(minutes=10)
+        sla.record_status(S.WAITING_CUSTOMER, moment)
+        moment += timedelta(days=1)
+        sla.record_status(S.IN_PROGRESS, moment)
+    steps = CountingCalendar(monkeypatch)
+    due = clock(sla).due_at(cal, sla.status_log, moment)
+    assert due == start + timedelta(days=20, hours=10)
+    assert steps.calls <= 2 * (20 + 1) + 2
+
+
+def test_a_business_interval_starting_in_the_spring_forward_gap_counts_its_existing_part():
+    berlin = Calendar(zone="Europe/Berlin", weekly=weekly_hours([6], "02:30-03:30"))
+    night = datetime(2026, 3, 29, tzinfo=ZoneInfo("Europe/Berlin"))  # Sunday, 02:00 → 03:00
+    [(start, end)] = berlin.intervals_on(night.date())
+    assert (end - start) == timedelta(minutes=30)
+    assert start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "03:00"
+
+
+def test_an_interval_wholly_inside_the_gap_is_no_working_time():
+    berlin = Calendar(zone="Europe/Berlin", weekly=weekly_hours([6], "02:15-02:45", "09:00-10:00"))
+    assert len(berlin.intervals_on(date(2026, 3, 29))) == 1
+
+
+def test_the_repeated_fall_back_hour_counts_from_its_first_occurrence():
+    berlin = Calendar(zone="Europe/Berlin", weekly=weekly_hours([6], "02:30-05:00"))
+    [(start, end)] = berlin.intervals_on(date(2026, 10, 25))  # 03:00 → 02:00
+    assert end - start == timedelta(hours=3, minutes=30)  # 02:30 CEST … 05:00 CET

@@ -1,0 +1,24 @@
+import pytest
+from pydantic import ValidationError
+
+from shared.settings import KafkaSettings, StandardSettings
+
+
+def standard(**values):
+    return StandardSettings(service_name="x", mongo_db="x", **values)
+
+
+def test_the_defaults_keep_processed_events_longer_than_kafka_keeps_events():
+    settings = standard()
+    assert settings.processed_events_ttl_s > settings.topic_retention_s
+
+
+def test_a_dedup_ttl_not_longer_than_the_retention_is_refused():
+    with pytest.raises(ValidationError, match="processed_events_ttl_s must be longer"):
+        standard(topic_retention_s=7200, processed_events_ttl_s=7200)
+
+
+def test_min_insync_replicas_cannot_exceed_the_replication_factor():
+    with pytest.raises(ValidationError, match="cannot exceed topic_replication_factor"):
+        KafkaSettings(topic_replication_factor=1, topic_min_insync_replicas=2)
+    assert KafkaSettings(topic_replication_factor=3, topic_min_insync_replicas=2)
