@@ -30,12 +30,7 @@ async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
 
 
-async def _health() -> dict[str, str]:
-    return {"status": "ok"}
-
-
 def install_http_basics(app: FastAPI) -> None:
-    """Error bodies every service shares, and ``GET /health`` (up once the lifespan started)."""
+    """Error bodies every service shares."""
     app.add_exception_handler(RequestValidationError, _validation_failed)
     app.add_exception_handler(RequestError, _request_refused)
-    app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

@@ -35,6 +35,9 @@ class Runtime:
     on_shutdown: list[Hook] = field(default_factory=list)
     loops: list[BackgroundLoop] = field(default_factory=list)
     tracer_provider: TracerProvider | None = None
+    # The running loops by name, for readiness: a loop that ended while the service runs
+    # has crashed.
+    tasks: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -47,22 +50,34 @@ class Runtime:
         for hook in self.on_startup:
             await hook()
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(loop(stop)) for loop in self.loops]
+        self.tasks = {_name(loop): asyncio.create_task(loop(stop)) for loop in self.loops}
+        for task in self.tasks.values():
+            task.add_done_callback(_report_crash)
         await self.broker.start()
         try:
             yield
         finally:
-            await self._shut_down(stop, tasks)
+            await self._shut_down(stop, list(self.tasks.values()))
 
     async def _shut_down(self, stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
         await self.broker.stop()
         stop.set()
-        await asyncio.gather(*tasks)
+        # A loop that crashed was reported when it did; stopping the others is what is left.
+        await asyncio.gather(*tasks, return_exceptions=True)
         for hook in reversed(self.on_shutdown):
             await hook()
         await self.mongo.close()
         if self.tracer_provider is not None:
             self.tracer_provider.shutdown()  # flushes spans still batched
+
+
+def _report_crash(task: "asyncio.Task[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background loop crashed; the service is unready", exc_info=task.exception())
+
+
+def _name(loop: BackgroundLoop) -> str:
+    return getattr(loop, "__qualname__", repr(loop))
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

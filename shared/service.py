@@ -10,11 +10,13 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from pymongo import IndexModel
 
 from shared.clock import Clock, SystemClock
+from shared.health import Readiness, at_most, install_health, loops_alive
 from shared.http import install_http_basics
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.delivery import MessageHandler
 from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
+from shared.mongo.outbox_store import MongoOutboxStore
 from shared.outbox.wiring import create_relay
 from shared.runtime import BackgroundLoop, Runtime
 from shared.settings import StandardSettings
@@ -84,5 +86,31 @@ class ServiceKit:
         for router in routers:
             app.include_router(router)
         install_http_basics(app)
+        install_health(app, self._readiness(runtime, relaying))
         instrument_fastapi(app, self.tracer)
         return app
+
+    def _readiness(self, runtime: Runtime, relaying: bool) -> Readiness:
+        readiness = Readiness()
+        readiness.add("mongodb", self._mongo_answers)
+        readiness.add("kafka", self._kafka_answers)
+        readiness.add("loops", loops_alive(lambda: runtime.tasks))
+        if relaying:
+            outbox, limits = MongoOutboxStore(self.db), self.settings
+            readiness.add(
+                "outbox_pending",
+                at_most(outbox.pending_count, limits.health_max_outbox_pending, "pending"),
+            )
+            readiness.add(
+                "outbox_parked",
+                at_most(outbox.parked_count, limits.health_max_outbox_parked, "parked"),
+            )
+        return readiness
+
+    async def _mongo_answers(self) -> tuple[bool, object]:
+        await self.mongo.admin.command("ping")
+        return True, "ok"
+
+    async def _kafka_answers(self) -> tuple[bool, object]:
+        ok = await self.broker.ping(timeout=1.5)
+        return ok, "ok" if ok else "broker unreachable"

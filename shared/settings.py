@@ -64,6 +64,13 @@ class OutboxSettings(_Base):
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     outbox_lease_s: float = Field(default=30.0, gt=0)
+    # Refusals (not transient failures) after which one message is parked, with its error,
+    # so that it stops holding back the relay.
+    outbox_park_after: int = Field(default=5, ge=1)
+    # Readiness fails above these: a backlog means the relay cannot keep up or reach Kafka;
+    # parked messages wait for an operator (they are always shown in /health/ready).
+    health_max_outbox_pending: int = Field(default=10_000, ge=0)
+    health_max_outbox_parked: int = Field(default=100, ge=0)
 
 
 class TelemetrySettings(_Base):

@@ -2,10 +2,12 @@
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
-from shared.outbox.relay import OutboxMessage
+from shared.outbox.relay import OutboxMessage, PublishResults
 
 
 class KafkaOutboxPublisher:
@@ -30,18 +32,34 @@ class KafkaOutboxPublisher:
             await self._producer.stop()
             self._producer = None
 
-    async def publish(self, messages: Sequence[OutboxMessage]) -> None:
-        """Enqueue in order (order per partition is kept), then wait for every ack."""
+    async def publish(self, messages: Sequence[OutboxMessage]) -> PublishResults:
+        """Enqueue in order (order per partition is kept), then wait for every ack; one
+        outcome per message, so that one the broker refuses does not fail the others."""
         if self._producer is None:
             raise RuntimeError("the outbox publisher is not started")
-        producer = self._producer
-        pending = [
-            await producer.send(
-                m.topic,
-                value=m.value,
-                key=m.key,
-                headers=[(k, v.encode()) for k, v in m.headers.items()],
+        pending = [await self._enqueue(self._producer, m) for m in messages]
+        return await asyncio.gather(*(_outcome(p) for p in pending))
+
+    @staticmethod
+    async def _enqueue(
+        producer: AIOKafkaProducer, message: OutboxMessage
+    ) -> "asyncio.Future[Any] | BaseException":
+        try:
+            return await producer.send(
+                message.topic,
+                value=message.value,
+                key=message.key,
+                headers=[(k, v.encode()) for k, v in message.headers.items()],
             )
-            for m in messages
-        ]
-        await asyncio.gather(*pending)
+        except KafkaError as error:  # refused before it was sent, e.g. too large
+            return error
+
+
+async def _outcome(pending: "asyncio.Future[Any] | BaseException") -> BaseException | None:
+    if isinstance(pending, BaseException):
+        return pending
+    try:
+        await pending
+    except KafkaError as error:
+        return error
+    return None

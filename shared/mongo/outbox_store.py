@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from opentelemetry import propagate
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -15,7 +15,7 @@ from shared.events.topics import Topics
 from shared.outbox.relay import OutboxMessage
 
 OUTBOX = "outbox"
-PENDING, SENT = "pending", "sent"
+PENDING, SENT, PARKED = "pending", "sent", "parked"
 SENT_RETENTION = timedelta(days=7)
 
 OUTBOX_INDEXES = [
@@ -93,6 +93,35 @@ class MongoOutboxStore:
             {"_id": {"$in": list(ids)}, "lease_owner": owner, "state": PENDING},
             {"$set": {"lease_until": None, "lease_owner": None}},
         )
+
+    async def record_failure(
+        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+    ) -> bool:
+        doc = await self._outbox.find_one_and_update(
+            {"_id": message_id, "lease_owner": owner, "state": PENDING},
+            {
+                "$inc": {"failures": 1},
+                "$set": {
+                    "last_error": error[:2000],
+                    "failed_at": now,
+                    "lease_until": None,
+                    "lease_owner": None,
+                },
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None or doc["failures"] < park_after:
+            return False
+        await self._outbox.update_one(
+            {"_id": message_id, "state": PENDING}, {"$set": {"state": PARKED, "parked_at": now}}
+        )
+        return True
+
+    async def parked_count(self) -> int:
+        return await self._outbox.count_documents({"state": PARKED})
+
+    async def pending_count(self) -> int:
+        return await self._outbox.count_documents({"state": PENDING})
 
 
 def _message(doc: dict[str, Any]) -> OutboxMessage:

@@ -16,7 +16,7 @@ from typing import Protocol
 from uuid import uuid4
 
 from shared.clock import Clock
-from shared.failures import log_round_failure
+from shared.failures import is_transient, log_round_failure
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,22 @@ class OutboxStore(Protocol):
         """Give up a lease early so that the messages are retried without waiting."""
         ...
 
+    async def record_failure(
+        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+    ) -> bool:
+        """Count a failed publish of one message and release it; after ``park_after``
+        failures park it (never claimed again, kept with its error). True if parked."""
+        ...
+
+    async def parked_count(self) -> int: ...
+
+
+# One outcome per message: None once the broker acknowledged it, else why it failed.
+PublishResults = Sequence[BaseException | None]
+
 
 class OutboxPublisher(Protocol):
-    async def publish(self, messages: Sequence[OutboxMessage]) -> None: ...
+    async def publish(self, messages: Sequence[OutboxMessage]) -> PublishResults: ...
 
 
 class OutboxRelay:
@@ -58,8 +71,10 @@ class OutboxRelay:
         batch_size: int = 500,
         lease: timedelta = timedelta(seconds=30),
         poll_interval_s: float = 0.5,
+        park_after: int = 5,
     ) -> None:
         self._store = store
+        self._park_after = park_after
         self._publisher = publisher
         self._clock = clock
         self._batch_size = batch_size
@@ -73,20 +88,45 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def relay_once(self) -> int:
-        """Publish one batch; return how many messages were sent."""
+        """Publish one batch; return how many messages were sent.
+
+        A message the broker refuses does not hold back the others: they are marked sent,
+        it is released to be tried again, and after ``park_after`` refusals that are not
+        transient it is parked with its error (see ``parked_count``) so the relay moves on.
+        """
         batch = await self._store.claim(
             self.owner, self._clock.now(), self._lease, self._batch_size
         )
         if not batch:
             return 0
-        ids = [m.id for m in batch]
         try:
-            await self._publisher.publish(batch)
+            results = await self._publisher.publish(batch)
         except BaseException:
-            await asyncio.shield(self._store.release(self.owner, ids))
+            await asyncio.shield(self._store.release(self.owner, [m.id for m in batch]))
             raise
-        await self._store.mark_sent(self.owner, ids, self._clock.now())
-        return len(batch)
+        sent = [m.id for m, error in zip(batch, results, strict=True) if error is None]
+        if sent:
+            await self._store.mark_sent(self.owner, sent, self._clock.now())
+        for message, error in zip(batch, results, strict=True):
+            if error is not None:
+                await self._failed(message, error)
+        return len(sent)
+
+    async def _failed(self, message: OutboxMessage, error: BaseException) -> None:
+        if is_transient(error):
+            await self._store.release(self.owner, [message.id])
+            log_round_failure(log, f"publishing outbox message {message.id}", error)
+            return
+        reason = f"{type(error).__name__}: {error}"
+        parked = await self._store.record_failure(
+            self.owner, message.id, reason, self._clock.now(), self._park_after
+        )
+        log.error(
+            "outbox message %s: %s",
+            "parked after repeated failures" if parked else "refused by the broker, retrying",
+            reason,
+            extra={"outbox_id": message.id, "topic": message.topic},
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

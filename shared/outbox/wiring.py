@@ -27,5 +27,6 @@ def create_relay(
         batch_size=settings.outbox_batch_size,
         lease=timedelta(seconds=settings.outbox_lease_s),
         poll_interval_s=settings.outbox_poll_interval_s,
+        park_after=settings.outbox_park_after,
     )
     return relay, publisher

@@ -13,6 +13,8 @@ class _Row:
     sent_at: datetime | None = None
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    failures: int = 0
+    parked_error: str | None = None
 
 
 class InMemoryOutboxStore:
@@ -32,7 +34,9 @@ class InMemoryOutboxStore:
         free = [
             row
             for row in self._rows.values()
-            if row.sent_at is None and (row.lease_until is None or row.lease_until < now)
+            if row.sent_at is None
+            and row.parked_error is None
+            and (row.lease_until is None or row.lease_until < now)
         ][:limit]
         for row in free:
             row.lease_owner, row.lease_until = owner, now + lease
@@ -50,14 +54,38 @@ class InMemoryOutboxStore:
             if row.lease_owner == owner and row.sent_at is None:
                 row.lease_owner, row.lease_until = None, None
 
+    async def record_failure(
+        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+    ) -> bool:
+        row = self._rows[message_id]
+        if row.lease_owner != owner or row.sent_at is not None:
+            return False
+        row.failures += 1
+        row.lease_owner, row.lease_until = None, None
+        if row.failures >= park_after:
+            row.parked_error = error
+        return row.parked_error is not None
+
+    async def parked_count(self) -> int:
+        return sum(1 for row in self._rows.values() if row.parked_error is not None)
+
+    def parked(self) -> dict[str, str]:
+        return {i: row.parked_error for i, row in self._rows.items() if row.parked_error}
+
 
 class RecordingPublisher:
+    """Records what it publishes; ``refuse`` maps a message id to the error the broker
+    gives for it every time, ``fail_next`` fails whole calls as an unreachable broker."""
+
     def __init__(self) -> None:
         self.published: list[OutboxMessage] = []
         self.fail_next = 0
+        self.refuse: dict[str, BaseException] = {}
 
-    async def publish(self, messages: Sequence[OutboxMessage]) -> None:
+    async def publish(self, messages: Sequence[OutboxMessage]) -> list[BaseException | None]:
         if self.fail_next:
             self.fail_next -= 1
             raise ConnectionError("broker unavailable")
-        self.published.extend(messages)
+        results = [self.refuse.get(m.id) for m in messages]
+        self.published.extend(m for m, error in zip(messages, results, strict=True) if not error)
+        return results

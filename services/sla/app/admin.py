@@ -5,9 +5,9 @@ from datetime import date
 
 from services.sla.app.handlers import recompute
 from services.sla.app.ports import NewUnitOfWork
-from services.sla.domain.calendar import Calendar, DayHours, default_calendar
+from services.sla.domain.calendar import Calendar, CalendarError, DayHours, default_calendar
 from services.sla.domain.policy import Policy, default_policies
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
 from shared.retry import retry_transient
 
 
@@ -36,12 +36,15 @@ async def import_holidays(
     current, _ = await get_calendar(tenant_id, new_uow)
     kept_holidays = frozenset() if replace else current.holidays
     kept_extra = {} if replace else dict(current.extra_working_days)
-    calendar = Calendar(
-        zone=current.zone,
-        weekly=current.weekly,
-        holidays=kept_holidays | holidays,
-        extra_working_days={**kept_extra, **extra_working_days},
-    )
+    try:
+        calendar = Calendar(
+            zone=current.zone,
+            weekly=current.weekly,
+            holidays=kept_holidays | holidays,
+            extra_working_days={**kept_extra, **extra_working_days},
+        )
+    except CalendarError as error:  # e.g. a new holiday on a stored make-up day
+        raise Conflict(f"the list does not fit the tenant's calendar: {error}") from error
     await put_calendar(tenant_id, calendar, new_uow)
     return calendar
 

@@ -1,9 +1,9 @@
 """HTTP bodies and views of the SLA API (validation becomes 422 naming the field)."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.sla.domain.calendar import (
     Calendar,
@@ -17,6 +17,25 @@ from shared.events.sla import SlaMetric
 from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The statuses in which a clock may be told to stop moving: the sub-states of work in
+# progress. A final or unstarted status as a pause would freeze a clock for good.
+PAUSABLE = frozenset(
+    {
+        TicketStatus.WAITING_CUSTOMER,
+        TicketStatus.ON_HOLD,
+        TicketStatus.INVESTIGATION,
+        TicketStatus.ESCALATED,
+    }
+)
+# Upper bounds of a target: about four years of office hours. A longer SLA is a typo, and
+# an unbounded one would make every due-time computation walk the calendar for ever.
+MAX_BUSINESS_HOURS = 10_000
+MAX_WORKING_DAYS = 1_000
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _day_hours(texts: list[str]) -> DayHours:
@@ -33,7 +52,7 @@ def _checked(**calendar: Any) -> None:
         raise ValueError(str(error)) from error
 
 
-class DateRange(BaseModel):
+class DateRange(_Body):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
 
@@ -44,25 +63,28 @@ class DateRange(BaseModel):
         return self
 
 
-class HolidayList(BaseModel):
+class HolidayList(_Body):
     """A holiday list to import: single dates, ranges, and the make-up days that go with them."""
 
-    holidays: list[date | DateRange] = Field(default_factory=list)
-    extra_working_days: dict[date, list[str]] = Field(default_factory=dict)
-    replace: bool = False
+    holidays: list[date | DateRange] = Field(default_factory=list, max_length=400)
+    extra_working_days: dict[date, list[str]] = Field(default_factory=dict, max_length=400)
+    replace: bool = Field(default=False, strict=True)
 
     @field_validator("extra_working_days")
     @classmethod
-    def _hours(cls, value: dict[date, list[str]]) -> dict[date, list[str]]:
-        for texts in value.values():
-            _day_hours(texts)
+    def _hours(cls, value: dict[date, list[str]], info: ValidationInfo) -> dict[date, list[str]]:
+        for day, texts in value.items():
+            if not _day_hours(texts):
+                raise ValueError(f"extra working day {day} has no working hours")
+        holidays = _dates(info.data.get("holidays", []))
+        both = sorted(holidays & value.keys())
+        if both:
+            dates = ", ".join(str(d) for d in both)
+            raise ValueError(f"{dates}: a date cannot be both a holiday and a working day")
         return value
 
     def holiday_dates(self) -> frozenset[date]:
-        days: set[date] = set()
-        for item in self.holidays:
-            days |= {item} if isinstance(item, date) else expand_dates(item.start, item.end)
-        return frozenset(days)
+        return _dates(self.holidays)
 
     def extra_days(self) -> dict[date, DayHours]:
         return {day: _day_hours(texts) for day, texts in self.extra_working_days.items()}
@@ -71,8 +93,8 @@ class HolidayList(BaseModel):
 class CalendarBody(HolidayList):
     """``weekly`` maps ``mon`` … ``sun`` to intervals such as ``["09:00-12:00", "13:00-18:00"]``."""
 
-    zone: str = "Asia/Shanghai"
-    weekly: dict[str, list[str]]
+    zone: str = Field(default="Asia/Shanghai", max_length=64)
+    weekly: dict[str, list[Annotated[str, Field(max_length=11)]]] = Field(max_length=7)
 
     @field_validator("weekly")
     @classmethod
@@ -102,6 +124,13 @@ class CalendarBody(HolidayList):
         )
 
 
+def _dates(items: list[date | DateRange]) -> frozenset[date]:
+    days: set[date] = set()
+    for item in items:
+        days |= {item} if isinstance(item, date) else expand_dates(item.start, item.end)
+    return frozenset(days)
+
+
 def calendar_view(calendar: Calendar, own: bool) -> dict[str, Any]:
     return {
         "zone": calendar.zone,
@@ -117,14 +146,27 @@ def calendar_view(calendar: Calendar, own: bool) -> dict[str, Any]:
     }
 
 
-class TargetBody(BaseModel):
+class TargetBody(_Body):
     """Exactly one of the amounts; hours and minutes are business hours and minutes."""
 
     metric: SlaMetric
-    business_hours: float | None = Field(default=None, gt=0)
-    business_minutes: int | None = Field(default=None, gt=0)
-    business_seconds: int | None = Field(default=None, gt=0)
-    working_days: int | None = Field(default=None, gt=0)
+    business_hours: float | None = Field(
+        default=None, gt=0, le=MAX_BUSINESS_HOURS, strict=True, allow_inf_nan=False
+    )
+    business_minutes: int | None = Field(
+        default=None, gt=0, le=MAX_BUSINESS_HOURS * 60, strict=True
+    )
+    business_seconds: int | None = Field(
+        default=None, gt=0, le=MAX_BUSINESS_HOURS * 3600, strict=True
+    )
+    working_days: int | None = Field(default=None, gt=0, le=MAX_WORKING_DAYS, strict=True)
+
+    @field_validator("business_hours")
+    @classmethod
+    def _at_least_a_second(cls, value: float | None) -> float | None:
+        if value is not None and round(value * 3600) < 1:
+            raise ValueError("a target shorter than one second cannot be measured")
+        return value
 
     @model_validator(mode="after")
     def _one_amount(self) -> "TargetBody":
@@ -147,14 +189,16 @@ class TargetBody(BaseModel):
         return Target(self.metric, seconds)
 
 
-class PolicyBody(BaseModel):
-    policy_id: str = Field(min_length=1)
-    targets: list[TargetBody] = Field(min_length=1)
+class PolicyBody(_Body):
+    policy_id: Name
+    targets: list[TargetBody] = Field(min_length=1, max_length=10)
     types: list[TicketType] = Field(default_factory=list)
     severities: list[Severity] = Field(default_factory=list)
     priorities: list[Priority] = Field(default_factory=list)
-    services: list[str] = Field(default_factory=list)
-    thresholds: list[int] = Field(default=[50, 75, 90])
+    services: list[Name] = Field(default_factory=list, max_length=100)
+    thresholds: list[Annotated[int, Field(strict=True)]] = Field(
+        default=[50, 75, 90], max_length=10
+    )
     pause_statuses: list[TicketStatus] = Field(
         default=[TicketStatus.WAITING_CUSTOMER, TicketStatus.ON_HOLD]
     )
@@ -164,6 +208,15 @@ class PolicyBody(BaseModel):
     def _percentages(cls, value: list[int]) -> list[int]:
         if any(not 0 < p < 100 for p in value):
             raise ValueError("thresholds are percentages between 1 and 99")
+        return value
+
+    @field_validator("pause_statuses")
+    @classmethod
+    def _pausable(cls, value: list[TicketStatus]) -> list[TicketStatus]:
+        refused = sorted(set(value) - PAUSABLE)
+        if refused:
+            allowed = ", ".join(sorted(PAUSABLE))
+            raise ValueError(f"{', '.join(refused)} cannot pause a clock; pausable: {allowed}")
         return value
 
     @field_validator("targets")
@@ -186,10 +239,10 @@ class PolicyBody(BaseModel):
         )
 
 
-class PolicyList(BaseModel):
+class PolicyList(_Body):
     """A tenant's policies in the order they are tried; the first match wins."""
 
-    policies: list[PolicyBody] = Field(min_length=1)
+    policies: list[PolicyBody] = Field(min_length=1, max_length=100)
 
     @field_validator("policies")
     @classmethod

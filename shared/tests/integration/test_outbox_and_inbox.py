@@ -155,3 +155,28 @@ async def test_outbox_store_contract(outbox_store):
     await store.mark_sent("b", ["m2"], later)  # b's lease was taken over: ignored
     await store.mark_sent("d", ["m1", "m2"], later)
     assert await store.claim("e", later + LEASE * 2, LEASE, 10) == []
+
+
+async def test_an_event_too_large_for_the_broker_is_parked_and_the_others_are_published(
+    mongo_client, db, namespace, clock, publisher, infra
+):
+    topic = Topics(namespace).dispatch_events
+    await write_state_and_event(mongo_client, db, namespace, clock, assigned("t-small-1"))
+    await db[OUTBOX].insert_one(
+        {"_id": "huge", "topic": topic, "key": b"t-huge", "value": b"x" * 2_000_000,
+         "headers": {}, "state": "pending", "created_at": T0, "position": 0}
+    )  # fmt: skip
+    await write_state_and_event(mongo_client, db, namespace, clock, assigned("t-small-2"))
+    store = MongoOutboxStore(db)
+    relay = OutboxRelay(store, publisher, clock, lease=LEASE, park_after=2)
+    async with TopicRecorder(infra.kafka_bootstrap, topic) as recorder:
+        assert await relay.relay_once() == 2
+        assert await relay.relay_once() == 0  # second refusal: parked
+        assert await relay.relay_once() == 0  # nothing left to claim
+        events = await recorder.wait_for_count(2)
+    assert sorted(e.ticket_id for e in events) == ["t-small-1", "t-small-2"]
+    parked = await db[OUTBOX].find_one({"_id": "huge"})
+    assert parked["state"] == "parked"
+    assert parked["failures"] == 2
+    assert "MessageSizeTooLarge" in parked["last_error"]
+    assert await store.parked_count() == 1

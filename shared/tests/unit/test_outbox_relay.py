@@ -2,6 +2,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 
 from shared.clock import FakeClock
 from shared.outbox.relay import OutboxMessage, OutboxRelay
@@ -88,3 +89,33 @@ async def test_run_publishes_on_wake_and_stops(clock):
     stop.set()
     await asyncio.wait_for(task, 1)
     assert [m.id for m in publisher.published] == ["m1"]
+
+
+async def test_a_message_the_broker_refuses_is_parked_and_the_rest_keep_flowing(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(*(message(i) for i in range(3)))
+    publisher.refuse["m1"] = MessageSizeTooLargeError()
+    r = OutboxRelay(store, publisher, clock, batch_size=10, lease=LEASE, park_after=3)
+    assert await r.relay_once() == 2
+    assert store.sent_ids() == ["m0", "m2"]
+    store.add(message(3))
+    rounds = [await r.relay_once() for _ in range(3)]
+    assert rounds == [1, 0, 0]  # m3 flows; m1 is retried twice more, then parked
+    assert store.sent_ids() == ["m0", "m2", "m3"]
+    assert list(store.parked()) == ["m1"]
+    assert "MessageSizeTooLargeError" in store.parked()["m1"]
+    assert await store.parked_count() == 1
+    assert publisher.published.count(message(1)) == 0
+
+
+async def test_a_transient_refusal_is_retried_and_never_parked(clock):
+    store, publisher = InMemoryOutboxStore(), RecordingPublisher()
+    store.add(message(1))
+    publisher.refuse["m1"] = KafkaTimeoutError()
+    r = OutboxRelay(store, publisher, clock, batch_size=10, lease=LEASE, park_after=2)
+    for _ in range(5):
+        assert await r.relay_once() == 0
+    assert await store.parked_count() == 0
+    del publisher.refuse["m1"]
+    assert await r.relay_once() == 1
+    assert store.sent_ids() == ["m1"]

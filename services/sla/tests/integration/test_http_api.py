@@ -95,3 +95,30 @@ async def test_policies_crud_and_a_change_recomputes_open_tickets(settings, infr
         {"metric": "response", "amount": 36_000, "unit": "business_seconds"}
     ]
     assert missing.status_code == 404
+
+
+async def test_a_holiday_on_a_stored_make_up_day_is_a_conflict_and_changes_nothing(settings):
+    calendar = {"weekly": OFFICE, "extra_working_days": {"2026-10-10": ["09:00-17:00"]}}
+    async with running(create_app(settings)) as sla:
+        put = await sla.put(f"/tenants/{TENANT}/calendar", json=calendar)
+        clash = await sla.post(
+            f"/tenants/{TENANT}/calendar/holidays",
+            json={"holidays": [{"from": "2026-10-08", "to": "2026-10-11"}]},
+        )
+        stored = (await sla.get(f"/tenants/{TENANT}/calendar")).json()
+        bad_policy = await sla.put(
+            f"/tenants/{TENANT}/policies",
+            json={"policies": [{"policy_id": "p", "pause_statuses": ["closed"],
+                                "targets": [{"metric": "response", "business_hours": 1e308}]}]},
+        )  # fmt: skip
+        policies = (await sla.get(f"/tenants/{TENANT}/policies")).json()
+    assert put.status_code == 200
+    assert clash.status_code == 409
+    assert "2026-10-10: a date cannot be both" in clash.json()["detail"]["message"]
+    assert stored["holidays"] == []
+    assert bad_policy.status_code == 422
+    assert {d["field"] for d in bad_policy.json()["detail"]} == {
+        "policies.0.pause_statuses",
+        "policies.0.targets.0.business_hours",
+    }
+    assert policies["own"] is False
