@@ -18,7 +18,7 @@ from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
 from shared.outbox.wiring import create_relay
-from shared.runtime import BackgroundLoop, Runtime
+from shared.runtime import BackgroundLoop, Hook, Runtime
 from shared.settings import StandardSettings
 from shared.telemetry import create_tracer_provider, instrument_fastapi
 
@@ -67,6 +67,14 @@ class ServiceKit:
         The outbox relay runs only for a service that ``produces`` topics.
         """
         relaying = bool(produces)
+        ttl = self.settings.processed_events_ttl_s
+        startup: list[Hook] = [partial(ensure_indexes, self.db, indexes, ttl)]
+        shutdown: list[Hook] = []
+        background = list(loops)
+        if relaying:
+            startup += [MongoOutboxStore(self.db).assign_missing_shards, self._publisher.start]
+            shutdown.append(self._publisher.stop)
+            background.insert(0, self.relay.run)
         runtime = Runtime(
             kafka=self.settings,
             broker=self.broker,
@@ -74,12 +82,9 @@ class ServiceKit:
             tracer_provider=self.tracer,
             topics=sorted(self._topics | set(produces)),
             group_ids=self._group_ids,
-            on_startup=[
-                partial(ensure_indexes, self.db, indexes, self.settings.processed_events_ttl_s)
-            ]
-            + ([self._publisher.start] if relaying else []),
-            on_shutdown=[self._publisher.stop] if relaying else [],
-            loops=([self.relay.run] if relaying else []) + list(loops),
+            on_startup=startup,
+            on_shutdown=shutdown,
+            loops=background,
         )
         app = FastAPI(title=f"ticketflow {self.settings.service_name}", lifespan=runtime.lifespan)
         setattr(app.state, context[0], context[1])

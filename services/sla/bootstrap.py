@@ -7,16 +7,17 @@ from functools import partial
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from services.sla.adapters.leases import LEASE_INDEXES, MongoShardLeases
 from services.sla.adapters.mongo import INDEXES, MongoDueTimers, SlaMongoUnitOfWork
 from services.sla.app.scheduler import TimerScheduler
 from services.sla.bootstrap_types import SlaContext
 from services.sla.entrypoints import http, kafka
 from services.sla.settings import SlaSettings
 from shared.clock import Clock
+from shared.mongo.leases import MongoShardLeases, lease_indexes
 from shared.service import ServiceKit
 
 CONSUMER_GROUP = "sla"
+TIMER_LEASES = ("scheduler_members", "timer_shards")
 
 
 def create_app(
@@ -34,8 +35,9 @@ def create_app(
     ctx = SlaContext(new_uow=new_uow, autoclose_days=settings.autoclose_business_days)
     replica = settings.replica_id or f"{settings.service_name}-{uuid.uuid4().hex[:8]}"
     leases = MongoShardLeases(
-        db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s)
-    )
+        db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s),
+        TIMER_LEASES,
+    )  # fmt: skip
     scheduler = TimerScheduler(
         new_uow, MongoDueTimers(db), leases, kit.clock,
         settings.scheduler_poll_interval_s, settings.scheduler_batch_size,
@@ -49,7 +51,7 @@ def create_app(
     return kit.app(
         context=("sla", ctx),
         routers=[http.router],
-        indexes={**INDEXES, **LEASE_INDEXES},
+        indexes={**INDEXES, **lease_indexes(*TIMER_LEASES)},
         produces=[topics.sla_events],
         loops=[scheduler.run],
     )

@@ -14,7 +14,8 @@ from typing import Any
 from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.mongo.outbox_store import OUTBOX, OUTBOX_INDEXES
+from shared.mongo.leases import lease_indexes
+from shared.mongo.outbox_store import OUTBOX, OUTBOX_INDEXES, RELAY_LEASES
 from shared.mongo.unit_of_work import PROCESSED_EVENTS, processed_events_indexes
 from shared.settings import MongoSettings
 
@@ -25,6 +26,7 @@ def kernel_indexes(processed_events_ttl_s: int) -> Mapping[str, Sequence[IndexMo
     return {
         OUTBOX: OUTBOX_INDEXES,
         PROCESSED_EVENTS: processed_events_indexes(processed_events_ttl_s),
+        **lease_indexes(*RELAY_LEASES),
     }
 
 

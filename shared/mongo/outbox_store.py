@@ -12,14 +12,25 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.events.codec import encode_event
 from shared.events.envelope import EventEnvelope
 from shared.events.topics import Topics
-from shared.outbox.relay import OutboxMessage
+from shared.outbox.relay import OUTBOX_SHARDS, OutboxMessage, outbox_shard
 
 OUTBOX = "outbox"
+# Which relay publishes which outbox shards (see shared.mongo.leases).
+RELAY_LEASES = ("relay_members", "relay_shards")
 PENDING, SENT, PARKED = "pending", "sent", "parked"
 SENT_RETENTION = timedelta(days=7)
 
+COMMIT_ORDER = [("created_at", ASCENDING), ("position", ASCENDING)]
 OUTBOX_INDEXES = [
     IndexModel([("state", ASCENDING), ("created_at", ASCENDING), ("position", ASCENDING)]),
+    IndexModel(
+        [
+            ("state", ASCENDING),
+            ("shard", ASCENDING),
+            ("created_at", ASCENDING),
+            ("position", ASCENDING),
+        ]
+    ),
     IndexModel([("lease_owner", ASCENDING)], sparse=True),
     IndexModel([("sent_at", ASCENDING)], expireAfterSeconds=int(SENT_RETENTION.total_seconds())),
 ]
@@ -39,6 +50,7 @@ def outbox_documents(
             "value": encode_event(event),
             "headers": trace_headers | {"event_type": event.event_type},
             "state": PENDING,
+            "shard": outbox_shard(event.key),
             "created_at": now,
             "position": position,
         }
@@ -62,25 +74,46 @@ class MongoOutboxStore:
         self._outbox = db[OUTBOX]
 
     async def claim(
-        self, owner: str, now: datetime, lease: timedelta, limit: int
+        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
     ) -> list[OutboxMessage]:
-        claimable = {
-            "state": PENDING,
-            "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}],
-        }
-        cursor = self._outbox.find(claimable, {"_id": 1}).sort(
-            [("created_at", ASCENDING), ("position", ASCENDING)]
-        )
-        ids = [doc["_id"] async for doc in cursor.limit(limit)]
-        if not ids:
+        candidates = await self._oldest_pending(shards, limit)
+        wanted = _claimable_prefixes(candidates, owner, now)
+        if not wanted:
             return []
+        free_or_mine = {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now}},
+                                {"lease_owner": owner}]}  # fmt: skip
         await self._outbox.update_many(
-            {"_id": {"$in": ids}, **claimable},
+            {"_id": {"$in": wanted}, "state": PENDING, **free_or_mine},
             {"$set": {"lease_owner": owner, "lease_until": now + lease}},
         )
-        leased = self._outbox.find({"_id": {"$in": ids}, "lease_owner": owner, "state": PENDING})
-        docs = await leased.sort([("created_at", ASCENDING), ("position", ASCENDING)]).to_list()
-        return [_message(doc) for doc in docs]
+        leased = self._outbox.find({"_id": {"$in": wanted}, "lease_owner": owner, "state": PENDING})
+        held = {doc["_id"]: doc for doc in await leased.to_list()}
+        claimed, dropped = _in_order(candidates, held)
+        if dropped:  # behind a message another relay took meanwhile: not ours to send yet
+            await self.release(owner, dropped)
+        return claimed
+
+    async def _oldest_pending(self, shards: Sequence[int], limit: int) -> list[dict[str, Any]]:
+        fields = {"_id": 1, "key": 1, "shard": 1, "lease_owner": 1, "lease_until": 1,
+                  "created_at": 1, "position": 1}  # fmt: skip
+        if len(set(shards)) >= OUTBOX_SHARDS:  # all of them: one query in commit order
+            cursor = self._outbox.find({"state": PENDING}, fields).sort(COMMIT_ORDER)
+            return await cursor.limit(limit).to_list()
+        # One equality query per shard: an $in over the shard is a collection scan on some
+        # MongoDB-compatible servers, and the outbox holds a week of sent messages.
+        found: list[dict[str, Any]] = []
+        for shard in shards:
+            cursor = self._outbox.find({"state": PENDING, "shard": shard}, fields)
+            found += await cursor.sort(COMMIT_ORDER).limit(limit).to_list()
+        found.sort(key=lambda doc: (doc["created_at"], doc["position"]))
+        return found[:limit]
+
+    async def assign_missing_shards(self) -> None:
+        """Pending messages written before outbox shards existed get theirs (at start-up)."""
+        async for doc in self._outbox.find({"state": PENDING, "shard": None}, {"key": 1}):
+            await self._outbox.update_one(
+                {"_id": doc["_id"]}, {"$set": {"shard": outbox_shard(bytes(doc["key"]))}}
+            )
 
     async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None:
         await self._outbox.update_many(
@@ -122,6 +155,50 @@ class MongoOutboxStore:
 
     async def pending_count(self) -> int:
         return await self._outbox.count_documents({"state": PENDING})
+
+
+def _shard(doc: dict[str, Any]) -> int:
+    shard = doc.get("shard")
+    return outbox_shard(bytes(doc["key"])) if shard is None else int(shard)
+
+
+def _in_order(
+    candidates: Sequence[dict[str, Any]], held: dict[str, dict[str, Any]]
+) -> tuple[list[OutboxMessage], list[str]]:
+    """The held messages that form, per shard, an unbroken run from the oldest candidate;
+    and the held ones behind a gap, which must be given back."""
+    claimed: list[OutboxMessage] = []
+    dropped: list[str] = []
+    cut: set[int] = set()
+    for doc in candidates:
+        shard = _shard(doc)
+        if doc["_id"] not in held:
+            cut.add(shard)
+        elif shard in cut:
+            dropped.append(doc["_id"])
+        else:
+            claimed.append(_message(held[doc["_id"]]))
+    return claimed, dropped
+
+
+def _claimable_prefixes(
+    candidates: Sequence[dict[str, Any]], owner: str, now: datetime
+) -> list[str]:
+    """Ids of ``candidates`` (in commit order) that ``owner`` may publish: per shard, those
+    before the first message somebody else holds. Taking a later one would publish a
+    ticket's event ahead of an earlier one."""
+    blocked: set[int] = set()
+    wanted = []
+    for doc in candidates:
+        shard = _shard(doc)
+        if shard in blocked:
+            continue
+        held = doc.get("lease_until") is not None and doc["lease_until"] >= now
+        if held and doc.get("lease_owner") != owner:
+            blocked.add(shard)
+            continue
+        wanted.append(doc["_id"])
+    return wanted
 
 
 def _message(doc: dict[str, Any]) -> OutboxMessage:

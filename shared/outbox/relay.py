@@ -1,14 +1,21 @@
 """The outbox relay: claims pending messages, publishes them, marks them sent.
 
-Several relays (one per service replica) may run at once: a claim is a lease, so a batch
-is published by one relay at a time, and a relay that dies mid-batch only delays its
-messages until the lease runs out, after which another relay republishes them. Consumers
-dedup by event id, so a message published twice has one effect.
+Several relays (one per service replica) may run at once. Messages are split into
+``OUTBOX_SHARDS`` shards by their key (the ticket id), and a shard is published by one
+relay at a time: each relay leases a fair share of the shards (see
+:mod:`shared.mongo.leases`) and claims, per shard, the *oldest* pending messages in commit
+order, stopping at the first one another relay still holds. So a ticket's events go out in
+the order they were committed, never a later one before an earlier one. A relay that dies
+mid-batch only delays its shards until the leases run out; the next owner republishes from
+the oldest unsent message. Two relays that briefly overlap after a lease expired mid-publish
+send the same ordered prefix twice, which keeps every event's first copy in order, and
+consumers dedup by event id.
 """
 
 import asyncio
 import contextlib
 import logging
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +26,13 @@ from shared.clock import Clock
 from shared.failures import is_transient, log_round_failure
 
 log = logging.getLogger(__name__)
+
+# Fixed: every replica must agree on which shard a key is in.
+OUTBOX_SHARDS = 16
+
+
+def outbox_shard(key: bytes) -> int:
+    return zlib.crc32(key) % OUTBOX_SHARDS
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,10 @@ class OutboxMessage:
 
 class OutboxStore(Protocol):
     async def claim(
-        self, owner: str, now: datetime, lease: timedelta, limit: int
+        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
     ) -> list[OutboxMessage]:
-        """Oldest pending messages not leased by anyone else, now leased to ``owner``."""
+        """Per shard of ``shards``, the oldest pending messages up to the first one leased by
+        anyone else, now leased to ``owner``; in commit order."""
         ...
 
     async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None: ...
@@ -61,6 +76,24 @@ class OutboxPublisher(Protocol):
     async def publish(self, messages: Sequence[OutboxMessage]) -> PublishResults: ...
 
 
+class ShardOwnership(Protocol):
+    async def owned(self, now: datetime) -> list[int]:
+        """The shards this relay may publish now (leases claimed or renewed)."""
+        ...
+
+    async def release_all(self) -> None: ...
+
+
+class AllShards:
+    """Ownership for a relay that knows it is alone (tests, tools)."""
+
+    async def owned(self, now: datetime) -> list[int]:
+        return list(range(OUTBOX_SHARDS))
+
+    async def release_all(self) -> None:
+        return None
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -68,12 +101,15 @@ class OutboxRelay:
         publisher: OutboxPublisher,
         clock: Clock,
         *,
+        shards: ShardOwnership | None = None,
+        owner: str | None = None,
         batch_size: int = 500,
         lease: timedelta = timedelta(seconds=30),
         poll_interval_s: float = 0.5,
         park_after: int = 5,
     ) -> None:
         self._store = store
+        self._shards = shards or AllShards()
         self._park_after = park_after
         self._publisher = publisher
         self._clock = clock
@@ -81,7 +117,7 @@ class OutboxRelay:
         self._lease = lease
         self._poll_interval_s = poll_interval_s
         self._wakeup = asyncio.Event()
-        self.owner = f"relay-{uuid4().hex[:12]}"
+        self.owner = owner or f"relay-{uuid4().hex[:12]}"
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox messages, to publish them without delay."""
@@ -94,9 +130,11 @@ class OutboxRelay:
         it is released to be tried again, and after ``park_after`` refusals that are not
         transient it is parked with its error (see ``parked_count``) so the relay moves on.
         """
-        batch = await self._store.claim(
-            self.owner, self._clock.now(), self._lease, self._batch_size
-        )
+        now = self._clock.now()
+        owned = await self._shards.owned(now)
+        if not owned:
+            return 0
+        batch = await self._store.claim(self.owner, owned, now, self._lease, self._batch_size)
         if not batch:
             return 0
         try:
@@ -129,12 +167,21 @@ class OutboxRelay:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            # Cleared before the round, so a commit during the round still wakes the next one.
-            self._wakeup.clear()
-            sent = await self._relay_logging_failures()
-            if sent < self._batch_size:
-                await self._idle(stop)
+        try:
+            while not stop.is_set():
+                # Cleared before the round, so a commit during the round wakes the next one.
+                self._wakeup.clear()
+                sent = await self._relay_logging_failures()
+                if sent < self._batch_size:
+                    await self._idle(stop)
+        finally:
+            await asyncio.shield(self._release_shards())
+
+    async def _release_shards(self) -> None:
+        try:
+            await self._shards.release_all()
+        except Exception as error:  # noqa: BLE001 - the leases then simply run out
+            log_round_failure(log, "releasing the relay's shard leases", error)
 
     async def _relay_logging_failures(self) -> int:
         try:

@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.clock import Clock
 from shared.kafka.producer import KafkaOutboxPublisher
-from shared.mongo.outbox_store import MongoOutboxStore
-from shared.outbox.relay import OutboxRelay
+from shared.mongo.leases import MongoShardLeases
+from shared.mongo.outbox_store import RELAY_LEASES, MongoOutboxStore
+from shared.outbox.relay import OUTBOX_SHARDS, OutboxRelay
 from shared.settings import KafkaSettings, OutboxSettings
 
 
@@ -20,12 +22,16 @@ def create_relay(
     client_id: str,
 ) -> tuple[OutboxRelay, KafkaOutboxPublisher]:
     publisher = KafkaOutboxPublisher(kafka.kafka_bootstrap_servers, client_id)
+    lease = timedelta(seconds=settings.outbox_lease_s)
+    owner = f"{client_id}-relay-{uuid4().hex[:8]}"
     relay = OutboxRelay(
         MongoOutboxStore(db),
         publisher,
         clock,
+        shards=MongoShardLeases(db, owner, OUTBOX_SHARDS, lease, RELAY_LEASES),
+        owner=owner,
         batch_size=settings.outbox_batch_size,
-        lease=timedelta(seconds=settings.outbox_lease_s),
+        lease=lease,
         poll_interval_s=settings.outbox_poll_interval_s,
         park_after=settings.outbox_park_after,
     )

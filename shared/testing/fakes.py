@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.outbox.relay import OutboxMessage
+from shared.outbox.relay import OutboxMessage, outbox_shard
 
 
 @dataclass
@@ -29,18 +29,28 @@ class InMemoryOutboxStore:
         return [i for i, row in self._rows.items() if row.sent_at is not None]
 
     async def claim(
-        self, owner: str, now: datetime, lease: timedelta, limit: int
+        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
     ) -> list[OutboxMessage]:
-        free = [
+        """As MongoOutboxStore: per shard, the oldest pending messages in the order they
+        were added, up to the first one that somebody else holds."""
+        pending = [
             row
             for row in self._rows.values()
             if row.sent_at is None
             and row.parked_error is None
-            and (row.lease_until is None or row.lease_until < now)
+            and outbox_shard(row.message.key) in shards
         ][:limit]
-        for row in free:
+        blocked: set[int] = set()
+        taken = []
+        for row in pending:
+            shard = outbox_shard(row.message.key)
+            held = row.lease_until is not None and row.lease_until >= now
+            if shard in blocked or (held and row.lease_owner != owner):
+                blocked.add(shard)
+                continue
             row.lease_owner, row.lease_until = owner, now + lease
-        return [row.message for row in free]
+            taken.append(row.message)
+        return taken
 
     async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None:
         for i in ids:

@@ -11,7 +11,7 @@ from shared.kafka.producer import KafkaOutboxPublisher
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import OUTBOX, MongoOutboxStore
 from shared.mongo.unit_of_work import MongoUnitOfWork
-from shared.outbox.relay import OutboxMessage, OutboxRelay
+from shared.outbox.relay import OUTBOX_SHARDS, OutboxMessage, OutboxRelay, outbox_shard
 from shared.testing.fakes import InMemoryOutboxStore
 from shared.testing.recorder import TopicRecorder
 
@@ -77,7 +77,10 @@ async def test_a_crash_between_commit_and_publish_loses_nothing(
     await write_state_and_event(mongo_client, db, namespace, clock, event)
     store = MongoOutboxStore(db)
     # The process that committed claimed the batch, then died before publishing it.
-    assert len(await store.claim("dead-process", clock.now(), LEASE, 100)) == 1
+    assert (
+        len(await store.claim("dead-process", list(range(OUTBOX_SHARDS)), clock.now(), LEASE, 100))
+        == 1
+    )
 
     restarted = OutboxRelay(store, publisher, clock, lease=LEASE)
     assert await restarted.relay_once() == 0  # the dead process's lease still holds
@@ -129,6 +132,7 @@ async def outbox_store(request, db):
                 "value": m.value,
                 "headers": dict(m.headers),
                 "state": "pending",
+                "shard": outbox_shard(m.key),
                 "created_at": T0,
                 "position": i,
             }
@@ -139,22 +143,49 @@ async def outbox_store(request, db):
     return mongo_store, add
 
 
+OTHER = next(k for i in range(100) if outbox_shard(k := f"o{i}".encode()) != outbox_shard(b"k"))
+ALL = list(range(OUTBOX_SHARDS))
+
+
 async def test_outbox_store_contract(outbox_store):
+    """Per shard, claims take the oldest pending messages up to one that somebody else
+    holds; a lease that ran out can be taken over; a late mark by its old holder is void."""
     store, add = outbox_store
-    messages = [OutboxMessage(id=f"m{i}", topic="t", key=b"k", value=b"v") for i in range(3)]
-    await add(*messages)
-    first = await store.claim("a", T0, LEASE, 2)
-    assert [m.id for m in first] == ["m0", "m1"]
-    assert [m.id for m in await store.claim("b", T0, LEASE, 10)] == ["m2"]
-    assert await store.claim("c", T0, LEASE, 10) == []
+    same = [OutboxMessage(id=f"m{i}", topic="t", key=b"k", value=b"v") for i in range(3)]
+    other = OutboxMessage(id="n0", topic="t", key=OTHER, value=b"v")
+    await add(*same, other)
+    assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 2)] == ["m0", "m1"]
+    # m0 is a's: m1 and m2 may not overtake it; n0's shard is free
+    assert [m.id for m in await store.claim("b", ALL, T0, LEASE, 10)] == ["n0"]
+    assert await store.claim("c", ALL, T0, LEASE, 10) == []
     await store.release("a", ["m1"])
     await store.mark_sent("a", ["m0"], T0)
-    assert [m.id for m in await store.claim("c", T0, LEASE, 10)] == ["m1"]
+    assert [m.id for m in await store.claim("c", ALL, T0, LEASE, 10)] == ["m1", "m2"]
     later = T0 + LEASE * 2
-    assert [m.id for m in await store.claim("d", later, LEASE, 10)] == ["m1", "m2"]
-    await store.mark_sent("b", ["m2"], later)  # b's lease was taken over: ignored
-    await store.mark_sent("d", ["m1", "m2"], later)
-    assert await store.claim("e", later + LEASE * 2, LEASE, 10) == []
+    assert [m.id for m in await store.claim("d", ALL, later, LEASE, 10)] == ["m1", "m2", "n0"]
+    await store.mark_sent("b", ["n0"], later)  # b's lease was taken over: ignored
+    await store.mark_sent("d", ["m1", "m2", "n0"], later)
+    assert await store.claim("e", ALL, later + LEASE * 2, LEASE, 10) == []
+
+
+async def test_outbox_store_claims_only_the_shards_asked_for(outbox_store):
+    store, add = outbox_store
+    await add(
+        OutboxMessage(id="m0", topic="t", key=b"k", value=b"v"),
+        OutboxMessage(id="n0", topic="t", key=OTHER, value=b"v"),
+    )
+    claimed = await store.claim("a", [outbox_shard(OTHER)], T0, LEASE, 10)
+    assert [m.id for m in claimed] == ["n0"]
+
+
+async def test_outbox_store_parks_after_repeated_failures(outbox_store):
+    store, add = outbox_store
+    await add(OutboxMessage(id="m0", topic="t", key=b"k", value=b"v"))
+    for attempt in (1, 2):
+        assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 10)] == ["m0"]
+        assert await store.record_failure("a", "m0", "too large", T0, 2) is (attempt == 2)
+    assert await store.claim("a", ALL, T0, LEASE, 10) == []
+    assert await store.parked_count() == 1
 
 
 async def test_an_event_too_large_for_the_broker_is_parked_and_the_others_are_published(

@@ -5,10 +5,11 @@ import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 
 from shared.clock import FakeClock
-from shared.outbox.relay import OutboxMessage, OutboxRelay
+from shared.outbox.relay import OUTBOX_SHARDS, OutboxMessage, OutboxRelay
 from shared.testing.fakes import InMemoryOutboxStore, RecordingPublisher
 
 LEASE = timedelta(seconds=30)
+ALL = list(range(OUTBOX_SHARDS))
 
 
 def message(i: int) -> OutboxMessage:
@@ -56,7 +57,7 @@ async def test_a_relay_that_died_mid_batch_is_taken_over_after_its_lease(clock):
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
     store.add(message(1))
     # The first relay claims the batch and dies before publishing it.
-    await store.claim("dead-relay", clock.now(), LEASE, 10)
+    await store.claim("dead-relay", ALL, clock.now(), LEASE, 10)
     survivor = relay(store, publisher, clock)
     assert await survivor.relay_once() == 0
     clock.advance(LEASE + timedelta(seconds=1))
@@ -67,9 +68,9 @@ async def test_a_relay_that_died_mid_batch_is_taken_over_after_its_lease(clock):
 async def test_a_late_mark_from_a_relay_whose_lease_was_taken_over_is_ignored(clock):
     store = InMemoryOutboxStore()
     store.add(message(1))
-    await store.claim("slow-relay", clock.now(), LEASE, 10)
+    await store.claim("slow-relay", ALL, clock.now(), LEASE, 10)
     clock.advance(LEASE * 2)
-    await store.claim("other-relay", clock.now(), LEASE, 10)
+    await store.claim("other-relay", ALL, clock.now(), LEASE, 10)
     await store.mark_sent("slow-relay", ["m1"], clock.now())
     assert store.sent_ids() == []
 

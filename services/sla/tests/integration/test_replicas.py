@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.sla.adapters.leases import MongoShardLeases
-from services.sla.bootstrap import create_app
+from services.sla.bootstrap import TIMER_LEASES, create_app
 from services.sla.tests.integration.helpers import configure_tiny_targets, emergency
 from shared.events.sla import SlaBreached
+from shared.mongo.leases import MongoShardLeases
 from shared.testing.apps import running
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
@@ -20,7 +20,7 @@ LEASE = timedelta(seconds=10)
 async def test_replicas_split_the_shards_and_take_over_a_dead_ones(settings, mongo_client):
     db = mongo_client[settings.mongo_db]
     now = datetime(2026, 3, 2, tzinfo=UTC)
-    a, b = (MongoShardLeases(db, name, 8, LEASE) for name in ("a", "b"))
+    a, b = (MongoShardLeases(db, name, 8, LEASE, TIMER_LEASES) for name in ("a", "b"))
     alone = await a.owned(now)
     b_first = await b.owned(now + LEASE / 2)  # a still holds everything
     a_shrinks = await a.owned(now + LEASE / 2)  # a sees b and gives back its surplus

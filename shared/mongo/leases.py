@@ -1,12 +1,11 @@
-"""Splitting the timer shards between scheduler replicas with leases in MongoDB.
+"""Splitting N shards of work between replicas with leases in MongoDB.
 
-Each replica heartbeats in ``scheduler_members`` and holds at most its fair share
-(⌈shards / live members⌉) of ``timer_shards`` leases, claimed with an atomic conditional
-update: a shard is taken only if its lease expired or is already ours. A replica that dies
-stops renewing; its shards are free after ``lease`` and the others pick them up, firing the
-timers that came due meanwhile. Leases only split the work: firing itself is a
-transaction that records what fired, so two replicas racing on a handed-over shard still
-publish each event once.
+Each replica heartbeats in a members collection and holds at most its fair share
+(⌈shards / live members⌉) of shard leases, claimed with an atomic conditional update: a
+shard is taken only if its lease expired or is already ours. A replica that dies stops
+renewing; its shards are free after ``lease`` and the others pick them up. Used for the
+SLA timers (``scheduler_members`` / ``timer_shards``) and the outbox relays
+(``relay_members`` / ``relay_shards``).
 """
 
 import math
@@ -17,19 +16,25 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-MEMBERS, SHARDS = "scheduler_members", "timer_shards"
 
-LEASE_INDEXES = {
-    MEMBERS: [IndexModel([("seen_at", ASCENDING)])],
-    SHARDS: [IndexModel([("owner", ASCENDING)])],
-}
+def lease_indexes(members: str, shards: str) -> dict[str, list[IndexModel]]:
+    return {
+        members: [IndexModel([("seen_at", ASCENDING)])],
+        shards: [IndexModel([("owner", ASCENDING)])],
+    }
 
 
 class MongoShardLeases:
     def __init__(
-        self, db: AsyncDatabase[Any], replica_id: str, shards: int, lease: timedelta
+        self,
+        db: AsyncDatabase[Any],
+        replica_id: str,
+        shards: int,
+        lease: timedelta,
+        collections: tuple[str, str],
     ) -> None:
-        self._members, self._shards = db[MEMBERS], db[SHARDS]
+        """``collections``: the names of the members and the shards collections."""
+        self._members, self._shards = db[collections[0]], db[collections[1]]
         self._me, self._count, self._lease = replica_id, shards, lease
         self._owned: list[int] = []
         self._renew_after: datetime | None = None

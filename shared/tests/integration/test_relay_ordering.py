@@ -1,0 +1,138 @@
+"""Two relays over one outbox: every ticket's events go out in commit order, even when the
+commits interleave and a lease runs out while a relay is still publishing."""
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.clock import FakeClock
+from shared.mongo.indexes import ensure_indexes
+from shared.mongo.leases import MongoShardLeases
+from shared.mongo.outbox_store import OUTBOX, RELAY_LEASES, MongoOutboxStore
+from shared.outbox.relay import OUTBOX_SHARDS, OutboxRelay, outbox_shard
+
+LEASE = timedelta(seconds=30)
+T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+TICKETS, EVENTS_EACH = 30, 3
+
+
+class SharedWire:
+    """What reaches Kafka, in arrival order, from any relay; one relay can be made to hang."""
+
+    def __init__(self):
+        self.arrived = []
+        self.hang = {}
+
+    def publisher(self, name):
+        wire = self
+
+        class Publisher:
+            async def publish(self, messages):
+                gate = wire.hang.pop(name, None)
+                if gate is not None:
+                    await gate.wait()
+                wire.arrived.extend(m.key + b"/" + m.value for m in messages)
+                return [None] * len(messages)
+
+        return Publisher()
+
+    def first_arrivals(self):
+        seen, order = set(), []
+        for item in self.arrived:
+            if item not in seen:
+                seen.add(item)
+                order.append(item)
+        return order
+
+
+def interleaved_commits(rng):
+    """Per ticket e0 < e1 < e2 in commit order; tickets interleave at random."""
+    queue = [f"t{t:02d}" for t in range(TICKETS) for _ in range(EVENTS_EACH)]
+    rng.shuffle(queue)
+    counts: dict[str, int] = {}
+    docs = []
+    for i, ticket in enumerate(queue):
+        n = counts.get(ticket, 0)
+        counts[ticket] = n + 1
+        key = ticket.encode()
+        docs.append(
+            {"_id": f"{ticket}-e{n}", "topic": "t", "key": key, "value": f"e{n}".encode(),
+             "headers": {}, "state": "pending", "shard": outbox_shard(key),
+             "created_at": T0 + timedelta(milliseconds=i), "position": 0}
+        )  # fmt: skip
+    rng.shuffle(docs)  # the order the documents were written in says nothing
+    return docs
+
+
+def relay(db, clock, wire, name, batch_size=7):
+    leases = MongoShardLeases(db, name, OUTBOX_SHARDS, LEASE, RELAY_LEASES)
+    return OutboxRelay(
+        MongoOutboxStore(db), wire.publisher(name), clock, shards=leases, owner=name,
+        batch_size=batch_size, lease=LEASE,
+    )  # fmt: skip
+
+
+def assert_commit_order_per_ticket(wire):
+    per_ticket: dict[bytes, list[bytes]] = {}
+    for item in wire.first_arrivals():
+        ticket, event = item.split(b"/")
+        per_ticket.setdefault(ticket, []).append(event)
+    assert len(per_ticket) == TICKETS
+    assert set(map(tuple, per_ticket.values())) == {(b"e0", b"e1", b"e2")}
+
+
+@pytest.fixture
+async def db(mongo_client, namespace):
+    database = mongo_client[f"{namespace}_relays"]
+    await ensure_indexes(database, {})
+    yield database
+    await mongo_client.drop_database(database.name)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_two_relays_publish_each_ticket_in_commit_order(db, seed):
+    clock, wire = FakeClock(T0), SharedWire()
+    await db[OUTBOX].insert_many(interleaved_commits(random.Random(seed)))
+    a, b = relay(db, clock, wire, "a"), relay(db, clock, wire, "b")
+    for _ in range(200):
+        await a.relay_once()
+        await b.relay_once()
+        clock.advance(LEASE / 5)
+        if await db[OUTBOX].count_documents({"state": "pending"}) == 0:
+            break
+    assert await db[OUTBOX].count_documents({"state": "sent"}) == TICKETS * EVENTS_EACH
+    owners = {
+        d["owner"] async for d in db[RELAY_LEASES[1]].find({"lease_until": {"$gt": clock.now()}})
+    }
+    assert owners == {"a", "b"}  # they did split the shards
+    assert_commit_order_per_ticket(wire)
+
+
+async def test_a_lease_that_runs_out_mid_publish_keeps_every_ticket_in_order(db):
+    clock, wire = FakeClock(T0), SharedWire()
+    await db[OUTBOX].insert_many(interleaved_commits(random.Random(7)))
+    # b claims bigger batches, so it would reach past a's messages if it were allowed to
+    a, b = relay(db, clock, wire, "a"), relay(db, clock, wire, "b", batch_size=50)
+    await a.relay_once()  # a owns every shard (leases until T0+30s) and sends a batch
+    clock.advance(timedelta(seconds=9))
+    gate = asyncio.Event()
+    wire.hang["a"] = gate
+    stalled = asyncio.create_task(a.relay_once())  # claims till T0+39s, hangs publishing
+    await asyncio.sleep(0.2)
+    # a's shard leases ran out, its message leases not yet: b owns the shards now but must
+    # not send what comes after a's messages in the same shard.
+    clock.advance(timedelta(seconds=22))
+    for _ in range(20):
+        await b.relay_once()
+    clock.advance(timedelta(seconds=15))  # now a's message leases are over too
+    for _ in range(100):
+        await b.relay_once()
+        if await db[OUTBOX].count_documents({"state": "pending"}) == 0:
+            break
+    gate.set()  # a wakes up and sends its stale batch after b sent everything
+    await stalled
+    assert await db[OUTBOX].count_documents({"state": "sent"}) == TICKETS * EVENTS_EACH
+    assert len(wire.arrived) > TICKETS * EVENTS_EACH  # a's stale batch went out twice
+    assert_commit_order_per_ticket(wire)
