@@ -10,6 +10,8 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from pymongo import IndexModel
 
 from shared.clock import Clock, SystemClock
+from shared.dlq import http as dead_letters_http
+from shared.dlq.desk import DeadLetterDesk
 from shared.health import Readiness, at_most, install_health, loops_alive
 from shared.http import install_http_basics
 from shared.kafka.broker import create_broker, subscribe
@@ -42,8 +44,9 @@ class ServiceKit:
         self.mongo = create_mongo_client(settings, settings.service_name)
         self.db = self.mongo[settings.mongo_db]
         self.broker = create_broker(settings, settings.service_name, self.tracer)
+        self.replica = settings.replica()
         self.relay, self._publisher = create_relay(
-            settings, settings, self.db, self.clock, settings.service_name
+            settings, settings, self.db, self.clock, settings.service_name, self.replica
         )
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
@@ -88,7 +91,11 @@ class ServiceKit:
         )
         app = FastAPI(title=f"ticketflow {self.settings.service_name}", lifespan=runtime.lifespan)
         setattr(app.state, context[0], context[1])
-        for router in routers:
+        app.state.dead_letters = DeadLetterDesk(
+            self.settings.kafka_bootstrap_servers, self.topics, sorted(self._topics),
+            self._group_ids,
+        )  # fmt: skip
+        for router in [*routers, dead_letters_http.router]:
             app.include_router(router)
         install_http_basics(app)
         install_health(app, self._readiness(runtime, relaying))

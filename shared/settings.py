@@ -4,6 +4,7 @@ Every value comes from the environment with the ``TICKETFLOW_`` prefix
 (``TICKETFLOW_KAFKA_BOOTSTRAP_SERVERS`` …), so one process is configured by its env alone.
 """
 
+import uuid
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -24,6 +25,14 @@ class ServiceSettings(_Base):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     log_level: str = "INFO"
+    # Who this process is in shard leases (outbox relay, SLA timers). Empty: a random id
+    # per process, always safe. A stable id lets a restarted process take its own leases
+    # back at once instead of waiting for them to run out; it must then be unique per
+    # running process (``make run`` uses the service name: one process each).
+    replica_id: str = Field(default="", max_length=100)
+
+    def replica(self) -> str:
+        return self.replica_id or f"{self.service_name}-{uuid.uuid4().hex[:8]}"
 
 
 class KafkaSettings(_Base):

@@ -72,7 +72,12 @@ def _servers() -> Iterator[Endpoints]:
 
 def _start_services(endpoints: Endpoints) -> list[ManagedProcess]:
     print(f"starting {', '.join(SERVICES)} …", flush=True)
-    envs = {name: service_env(endpoints, SERVICE_PORTS[name]) for name in SERVICES}
+    # One process per service here, so the service name is a unique, stable replica id: a
+    # restarted service takes its own leases (outbox shards, SLA timers) back at once.
+    envs = {
+        name: service_env(endpoints, SERVICE_PORTS[name]) | {"TICKETFLOW_REPLICA_ID": name}
+        for name in SERVICES
+    }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": DEMO_ASSIGNMENT_RULES}
     return start_services(envs, RUN_DIR / "logs")
 

@@ -1,6 +1,5 @@
 """Wires the SLA service: the only place that builds clients, repositories and loops."""
 
-import uuid
 from datetime import timedelta
 from functools import partial
 
@@ -33,7 +32,7 @@ def create_app(
         shards=settings.timer_shards,
     )  # fmt: skip
     ctx = SlaContext(new_uow=new_uow, autoclose_days=settings.autoclose_business_days)
-    replica = settings.replica_id or f"{settings.service_name}-{uuid.uuid4().hex[:8]}"
+    replica = kit.replica
     leases = MongoShardLeases(
         db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s),
         TIMER_LEASES,

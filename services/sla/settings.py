@@ -18,5 +18,3 @@ class SlaSettings(StandardSettings):
     # Changing it re-homes timers, so keep it fixed for a deployment.
     timer_shards: int = Field(default=16, ge=1, le=1024)
     shard_lease_s: float = Field(default=10.0, gt=0)
-    # Identifies this replica in shard leases; empty: a random id per process.
-    replica_id: str = ""

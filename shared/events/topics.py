@@ -49,3 +49,8 @@ class Topics:
     @property
     def notify_events(self) -> str:
         return f"{self.namespace}.notify.events"
+
+    @property
+    def dead_letter_actions(self) -> str:
+        """What operators did with dead letters (replayed, purged), keyed by dead letter."""
+        return f"{self.namespace}.dlq-actions"

@@ -105,3 +105,20 @@ async def _leaders_elected(admin: AIOKafkaAdminClient, topics: Sequence[str]) ->
         and all(p["error_code"] == 0 and p["leader"] >= 0 for p in topic["partitions"])
         for topic in described
     )
+
+
+async def partitions_of(bootstrap_servers: str, topics: Iterable[str]) -> dict[str, list[int]]:
+    """The partition numbers of each of ``topics`` that exists."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [t for t in topics if t in existing]
+        described = await admin.describe_topics(wanted) if wanted else []
+    finally:
+        await admin.close()
+    return {
+        t["topic"]: sorted(p["partition"] for p in t["partitions"])
+        for t in described
+        if t["error_code"] == 0
+    }

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from typing import Any
-from uuid import uuid4
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -20,10 +19,11 @@ def create_relay(
     db: AsyncDatabase[Any],
     clock: Clock,
     client_id: str,
+    replica: str,
 ) -> tuple[OutboxRelay, KafkaOutboxPublisher]:
     publisher = KafkaOutboxPublisher(kafka.kafka_bootstrap_servers, client_id)
     lease = timedelta(seconds=settings.outbox_lease_s)
-    owner = f"{client_id}-relay-{uuid4().hex[:8]}"
+    owner = f"{replica}-relay"
     relay = OutboxRelay(
         MongoOutboxStore(db),
         publisher,

@@ -3,6 +3,7 @@
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.events import EventEnvelope, encode_event
+from shared.kafka.admin import partitions_of
 
 
 async def produce(
@@ -30,13 +31,13 @@ async def publish_in_order(bootstrap: str, topic: str, *events: EventEnvelope) -
 
 async def topic_size(bootstrap: str, topic: str) -> int:
     """How many records ``topic`` holds over all its partitions (0 if it does not exist)."""
+    found = await partitions_of(bootstrap, [topic])
+    assigned = [TopicPartition(topic, p) for p in found.get(topic, [])]
+    if not assigned:
+        return 0
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        if topic not in await consumer.topics():  # also refreshes the metadata
-            return 0
-        partitions = consumer.partitions_for_topic(topic) or set()
-        assigned = [TopicPartition(topic, p) for p in partitions]
         start, end = (
             await consumer.beginning_offsets(assigned),
             await consumer.end_offsets(assigned),

@@ -81,7 +81,11 @@ async def assigned_count(db, tickets: int, timeout_s: float) -> tuple[int, float
 async def measure(endpoints: Endpoints, victim: str, tickets: int, logs: Path) -> int:
     topics = Topics(NAMESPACE)
     ports = {name: free_port() for name in SERVICES}
-    envs = {n: service_env(endpoints, ports[n], NAMESPACE, f"{NAMESPACE}_{n}") for n in SERVICES}
+    envs = {
+        n: service_env(endpoints, ports[n], NAMESPACE, f"{NAMESPACE}_{n}")
+        | {"TICKETFLOW_REPLICA_ID": n}  # as make run does
+        for n in SERVICES
+    }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": RULES}
     processes = await asyncio.to_thread(start_services, envs, logs)
     by_name = {p.name: p for p in processes}

@@ -22,3 +22,10 @@ def test_min_insync_replicas_cannot_exceed_the_replication_factor():
     with pytest.raises(ValidationError, match="cannot exceed topic_replication_factor"):
         KafkaSettings(topic_replication_factor=1, topic_min_insync_replicas=2)
     assert KafkaSettings(topic_replication_factor=3, topic_min_insync_replicas=2)
+
+
+def test_a_replica_is_its_configured_id_or_a_fresh_random_one():
+    assert standard(replica_id="dispatch").replica() == "dispatch"
+    first, second = standard().replica(), standard().replica()
+    assert first.startswith("x-")
+    assert first != second
