@@ -6,7 +6,13 @@ from functools import partial
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from services.sla.adapters.mongo import INDEXES, MongoDueTimers, SlaMongoUnitOfWork
+from services.sla.adapters.mongo import (
+    INDEXES,
+    MongoDueTimers,
+    MongoRecomputeQueue,
+    SlaMongoUnitOfWork,
+)
+from services.sla.app.recompute import RecomputeWorker
 from services.sla.app.scheduler import TimerScheduler
 from services.sla.bootstrap_types import SlaContext
 from services.sla.entrypoints import http, kafka
@@ -31,7 +37,8 @@ def create_app(
         SlaMongoUnitOfWork, kit.mongo, db, topics, kit.clock, kit.relay.wake,
         shards=settings.timer_shards,
     )  # fmt: skip
-    ctx = SlaContext(new_uow=new_uow, autoclose_days=settings.autoclose_business_days)
+    queue = MongoRecomputeQueue(db)
+    ctx = SlaContext(new_uow, settings.autoclose_business_days, queue)
     replica = kit.replica
     leases = MongoShardLeases(
         db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s),
@@ -52,5 +59,5 @@ def create_app(
         routers=[http.router],
         indexes={**INDEXES, **lease_indexes(*TIMER_LEASES)},
         produces=[topics.sla_events],
-        loops=[scheduler.run],
+        loops=[scheduler.run, RecomputeWorker(new_uow, queue, kit.clock, replica).run],
     )

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from services.sla.app.ports import NewUnitOfWork
+from services.sla.app.ports import NewUnitOfWork, RecomputeQueue
 
 
 @dataclass(frozen=True)
 class SlaContext:
     new_uow: NewUnitOfWork
     autoclose_days: int
+    recompute_queue: RecomputeQueue

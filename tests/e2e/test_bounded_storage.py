@@ -3,12 +3,15 @@ its data, bookkeeping (outbox, processed events) expires by TTL, and nothing els
 
 import httpx
 
+from shared.outbox.relay import OUTBOX_SHARDS
 from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
 
 TICKETS = 12
 SERVICES = ("intake", "dispatch", "sla", "gateway")
 ONE_PER_TICKET = {"intake.tickets", "dispatch.work_orders", "sla.ticket_slas", "gateway.tickets"}
+# Lease collections hold one document per shard or replica, whatever the traffic.
+LEASES = ("relay_shards", "relay_members", "timer_shards", "scheduler_members")
 
 
 async def sizes(mongo_client, stack_namespace):
@@ -61,5 +64,8 @@ async def test_bookkeeping_expires_and_nothing_else_grows_per_event(
     ttl = await expiring(mongo_client, stack_namespace, grown)
     assert {name for name in ONE_PER_TICKET if grown[name] == TICKETS} == ONE_PER_TICKET
     assert {"intake.outbox", "dispatch.outbox", "intake.processed_events"} <= ttl
-    unbounded = {name: n for name, n in grown.items() if name not in ONE_PER_TICKET | ttl and n > 1}
+    leases = {name for name in grown if name.endswith(LEASES)}
+    assert all(after[name] <= OUTBOX_SHARDS for name in leases)
+    known = ONE_PER_TICKET | ttl | leases
+    unbounded = {name: n for name, n in grown.items() if name not in known and n > 1}
     assert unbounded == {}  # e.g. a guard or parked document left behind per ticket

@@ -1,6 +1,7 @@
 """Staff, groups, stations, rosters, routing rules and tenant policies in MongoDB.
 
-Configuration documents change rarely and are read outside the command's transaction, so a
+Configuration documents change rarely. They are written inside the admin command's
+transaction, like every write, but read outside the reading command's transaction, so a
 long-lived roster or rule never turns two tickets' transactions into a write conflict.
 """
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pymongo import ASCENDING, GEOSPHERE, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.dispatch.domain.routing import RoutingRule
@@ -27,12 +29,14 @@ HIDDEN = {"_id": 0, "tenant_id": 0}
 
 
 class MongoDirectory:
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self._db = db
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._db, self._session = db, session
 
     async def put(self, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]) -> None:
         full = {**doc, "tenant_id": tenant_id, "key": key}
-        await self._db[kind].replace_one({"_id": f"{tenant_id}:{key}"}, full, upsert=True)
+        await self._db[kind].replace_one(
+            {"_id": f"{tenant_id}:{key}"}, full, upsert=True, session=self._session
+        )
 
     async def get(self, kind: str, tenant_id: str, key: str) -> dict[str, Any] | None:
         return await self._db[kind].find_one({"_id": f"{tenant_id}:{key}"}, HIDDEN)
@@ -42,7 +46,9 @@ class MongoDirectory:
         return await cursor.sort("key", ASCENDING).to_list(None)
 
     async def delete(self, kind: str, tenant_id: str, key: str) -> bool:
-        result = await self._db[kind].delete_one({"_id": f"{tenant_id}:{key}"})
+        result = await self._db[kind].delete_one(
+            {"_id": f"{tenant_id}:{key}"}, session=self._session
+        )
         return result.deleted_count == 1
 
     async def routing_rules(self, tenant_id: str) -> list[RoutingRule]:

@@ -25,7 +25,7 @@ class DispatchMongoUnitOfWork(MongoUnitOfWork):
 
     def _bind(self, session: AsyncClientSession) -> None:
         self.work_orders = MongoWorkOrderRepository(self.db, session)
-        self.directory = MongoDirectory(self.db)
+        self.directory = MongoDirectory(self.db, session)
         self.records = MongoRecords(self.db, session)
         self._submissions: list[dict[str, Any]] = []
 

@@ -8,6 +8,7 @@ from services.dispatch.domain.errors import Forbidden
 from services.dispatch.domain.roles import Role
 from shared.errors import NotFound
 from shared.events import Actor
+from shared.retry import retry_transient
 
 
 def _admin(actor: Actor) -> None:
@@ -19,8 +20,13 @@ async def put(
     ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]
 ) -> dict[str, Any]:
     _admin(actor)
-    async with ctx.new_uow() as uow:
-        await uow.directory.put(kind, tenant_id, key, doc)
+
+    async def attempt() -> None:
+        async with ctx.new_uow() as uow:
+            await uow.directory.put(kind, tenant_id, key, doc)
+            await uow.commit()
+
+    await retry_transient(attempt)
     return {**doc, "key": key}
 
 
@@ -39,7 +45,12 @@ async def list_all(ctx: DispatchContext, kind: str, tenant_id: str) -> list[dict
 
 async def delete(ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str) -> None:
     _admin(actor)
-    async with ctx.new_uow() as uow:
-        deleted = await uow.directory.delete(kind, tenant_id, key)
-    if not deleted:
+
+    async def attempt() -> bool:
+        async with ctx.new_uow() as uow:
+            deleted = await uow.directory.delete(kind, tenant_id, key)
+            await uow.commit()
+        return deleted
+
+    if not await retry_transient(attempt):
         raise NotFound(f"no {kind} {key} for tenant {tenant_id}")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -23,6 +23,7 @@ from services.sla.adapters.documents import (
     ticket_document,
     ticket_from,
 )
+from services.sla.app.ports import RecomputeBatch
 from services.sla.domain.calendar import Calendar
 from services.sla.domain.policy import Policy
 from services.sla.domain.ticket_sla import TicketSla
@@ -32,14 +33,16 @@ from shared.events.codec import decode_event, encode_event
 from shared.mongo.unit_of_work import MongoUnitOfWork
 
 CALENDARS, POLICIES, TICKETS = "calendars", "policies", "ticket_slas"
-PENDING = "pending_events"
+PENDING, RECOMPUTE_JOBS = "pending_events", "recompute_jobs"
 
 INDEXES = {
     TICKETS: [
         IndexModel([("shard", ASCENDING), ("next_due_at", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("open", ASCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("open", ASCENDING), ("_id", ASCENDING)]),
     ],
     PENDING: [IndexModel([("ticket_id", ASCENDING), ("arrived", ASCENDING)])],
+    RECOMPUTE_JOBS: [IndexModel([("pending", ASCENDING), ("lease_until", ASCENDING)])],
 }
 
 
@@ -108,9 +111,13 @@ class MongoTicketSlaRepository:
         if result.matched_count != 1:
             raise TransientConflict(f"SLA of ticket {sla.ticket_id} changed concurrently")
 
-    async def open_ticket_ids(self, tenant_id: str) -> list[str]:
-        cursor = self._tickets.find({"tenant_id": tenant_id, "open": True}, {"_id": 1})
+    async def open_ticket_ids(self, tenant_id: str, after: str = "", limit: int = 0) -> list[str]:
+        query = {"tenant_id": tenant_id, "open": True, "_id": {"$gt": after}}
+        cursor = self._tickets.find(query, {"_id": 1}).sort("_id", ASCENDING).limit(limit)
         return [doc["_id"] async for doc in cursor]
+
+    async def count_open(self, tenant_id: str) -> int:
+        return await self._tickets.count_documents({"tenant_id": tenant_id, "open": True})
 
     def _document(self, sla: TicketSla, next_due_at: datetime | None) -> dict[str, Any]:
         return {
@@ -159,6 +166,53 @@ class MongoPendingEventRepository:
         return [e for doc in docs if (e := decode_event(bytes(doc["event"]))) is not None]
 
 
+class MongoRecomputeJobs:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._jobs, self._session = db[RECOMPUTE_JOBS], session
+
+    async def request(self, tenant_id: str, now: datetime) -> None:
+        await self._jobs.update_one(
+            {"_id": tenant_id},
+            {"$inc": {"generation": 1},
+             "$set": {"after": "", "pending": True, "requested_at": now, "done": 0}},
+            upsert=True, session=self._session,
+        )  # fmt: skip
+
+
+class MongoRecomputeQueue:
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._jobs = db[RECOMPUTE_JOBS]
+
+    async def claim(self, owner: str, now: datetime, lease_s: float) -> RecomputeBatch | None:
+        free = {"pending": True, "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}
+        job = await self._jobs.find_one_and_update(
+            free,
+            {"$set": {"lease_owner": owner, "lease_until": now + timedelta(seconds=lease_s)}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if job is None:
+            return None
+        return RecomputeBatch(job["_id"], job["generation"], job["after"], owner)
+
+    async def advance(
+        self, batch: RecomputeBatch, last: str | None, done: int, now: datetime
+    ) -> None:
+        progress: dict[str, Any] = {"lease_until": None, "lease_owner": None}
+        if last is None:
+            progress |= {"pending": False, "finished_at": now}
+        else:
+            progress |= {"after": last}
+        await self._jobs.update_one(
+            {"_id": batch.tenant_id, "generation": batch.generation, "lease_owner": batch.owner},
+            {"$set": progress, "$inc": {"done": done}},
+        )
+
+    async def status(self, tenant_id: str) -> dict[str, Any] | None:
+        fields = {"_id": 0, "generation": 1, "pending": 1, "done": 1, "requested_at": 1,
+                  "finished_at": 1}  # fmt: skip
+        return await self._jobs.find_one({"_id": tenant_id}, fields)
+
+
 class MongoDueTimers:
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self._tickets = db[TICKETS]
@@ -181,6 +235,7 @@ class SlaMongoUnitOfWork(MongoUnitOfWork):
     policies: MongoPolicyRepository
     tickets: MongoTicketSlaRepository
     pending: MongoPendingEventRepository
+    recompute_jobs: MongoRecomputeJobs
 
     def __init__(self, *args: Any, shards: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,3 +246,4 @@ class SlaMongoUnitOfWork(MongoUnitOfWork):
         self.policies = MongoPolicyRepository(self.db, session)
         self.tickets = MongoTicketSlaRepository(self.db, session, self.shards)
         self.pending = MongoPendingEventRepository(self.db, session)
+        self.recompute_jobs = MongoRecomputeJobs(self.db, session)

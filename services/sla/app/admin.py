@@ -1,14 +1,14 @@
-"""Managing tenants' calendars and policies; open tickets are recomputed after a change."""
+"""Managing tenants' calendars and policies. A change is stored together with a request to
+retarget the tenant's open tickets, which the background worker (app/recompute.py) does in
+batches; the answer says how many open tickets that is."""
 
 from collections.abc import Sequence
 from datetime import date
 
-from services.sla.app.handlers import recompute
-from services.sla.app.ports import NewUnitOfWork
+from services.sla.app.ports import NewUnitOfWork, SlaUnitOfWork
 from services.sla.domain.calendar import Calendar, CalendarError, DayHours, default_calendar
 from services.sla.domain.policy import Policy, default_policies
 from shared.errors import Conflict, NotFound
-from shared.retry import retry_transient
 
 
 async def get_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[Calendar, bool]:
@@ -21,8 +21,7 @@ async def get_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[Calendar
 async def put_calendar(tenant_id: str, calendar: Calendar, new_uow: NewUnitOfWork) -> int:
     async with new_uow() as uow:
         await uow.calendars.put(tenant_id, calendar)
-        await uow.commit()
-    return await recompute_tenant(tenant_id, new_uow)
+        return await _recompute_later(uow, tenant_id)
 
 
 async def import_holidays(
@@ -53,8 +52,7 @@ async def delete_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> int:
     async with new_uow() as uow:
         if not await uow.calendars.delete(tenant_id):
             raise NotFound(f"tenant {tenant_id} has no calendar of its own")
-        await uow.commit()
-    return await recompute_tenant(tenant_id, new_uow)
+        return await _recompute_later(uow, tenant_id)
 
 
 async def get_policies(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[tuple[Policy, ...], bool]:
@@ -66,22 +64,19 @@ async def get_policies(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[tuple[Po
 async def put_policies(tenant_id: str, policies: Sequence[Policy], new_uow: NewUnitOfWork) -> int:
     async with new_uow() as uow:
         await uow.policies.put(tenant_id, policies)
-        await uow.commit()
-    return await recompute_tenant(tenant_id, new_uow)
+        return await _recompute_later(uow, tenant_id)
 
 
 async def delete_policies(tenant_id: str, new_uow: NewUnitOfWork) -> int:
     async with new_uow() as uow:
         if not await uow.policies.delete(tenant_id):
             raise NotFound(f"tenant {tenant_id} has no policies of its own")
-        await uow.commit()
-    return await recompute_tenant(tenant_id, new_uow)
+        return await _recompute_later(uow, tenant_id)
 
 
-async def recompute_tenant(tenant_id: str, new_uow: NewUnitOfWork) -> int:
-    """Retarget every open ticket of the tenant, one small transaction each."""
-    async with new_uow() as uow:
-        ticket_ids = await uow.tickets.open_ticket_ids(tenant_id)
-    for ticket_id in ticket_ids:
-        await retry_transient(lambda t=ticket_id: recompute(t, new_uow))  # type: ignore[misc]
-    return len(ticket_ids)
+async def _recompute_later(uow: SlaUnitOfWork, tenant_id: str) -> int:
+    """Commit the change with its recompute request; the open tickets it will move."""
+    await uow.recompute_jobs.request(tenant_id, uow.now())
+    open_tickets = await uow.tickets.count_open(tenant_id)
+    await uow.commit()
+    return open_tickets

@@ -1,6 +1,7 @@
 """What the SLA use cases need from the outside world."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -35,7 +36,11 @@ class TicketSlaRepository(Protocol):
     async def save(self, sla: TicketSla, next_due_at: datetime | None) -> None:
         """Store ``sla`` with its next timer; TransientConflict if it changed meanwhile."""
 
-    async def open_ticket_ids(self, tenant_id: str) -> list[str]: ...
+    async def open_ticket_ids(self, tenant_id: str, after: str = "", limit: int = 0) -> list[str]:
+        """Open tickets of the tenant by id, those after ``after``; at most ``limit`` (0: all)."""
+        ...
+
+    async def count_open(self, tenant_id: str) -> int: ...
 
 
 class PendingEventRepository(Protocol):
@@ -46,6 +51,15 @@ class PendingEventRepository(Protocol):
     async def take(self, ticket_id: str) -> list[EventEnvelope]:
         """The parked events of ``ticket_id`` in arrival order, removed from the store."""
         ...
+
+
+class RecomputeJobs(Protocol):
+    """Per tenant, open tickets to retarget after its calendar or policies changed.
+
+    A change bumps the tenant's generation and starts over from the first ticket, so a
+    change in the middle of a run still reaches every ticket."""
+
+    async def request(self, tenant_id: str, now: datetime) -> None: ...
 
 
 class SlaUnitOfWork(UnitOfWork, Protocol):
@@ -60,6 +74,9 @@ class SlaUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def pending(self) -> PendingEventRepository: ...
+
+    @property
+    def recompute_jobs(self) -> RecomputeJobs: ...
 
 
 NewUnitOfWork = Callable[[], SlaUnitOfWork]
@@ -77,3 +94,28 @@ class ShardOwnership(Protocol):
         ...
 
     async def release_all(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RecomputeBatch:
+    """A claimed recompute job: its tenant, the change it is for, where it stands."""
+
+    tenant_id: str
+    generation: int
+    after: str
+    owner: str
+
+
+class RecomputeQueue(Protocol):
+    """Claiming and advancing recompute jobs, outside any transaction (background worker)."""
+
+    async def claim(self, owner: str, now: datetime, lease_s: float) -> RecomputeBatch | None: ...
+
+    async def advance(
+        self, batch: RecomputeBatch, last: str | None, done: int, now: datetime
+    ) -> None:
+        """Record progress up to ``last`` (None: finished) unless a newer change restarted
+        the job meanwhile; give the lease back."""
+        ...
+
+    async def status(self, tenant_id: str) -> dict[str, object] | None: ...

@@ -15,6 +15,7 @@ from services.sla.entrypoints.schemas import (
     calendar_view,
     policy_view,
 )
+from shared.errors import NotFound
 
 router = APIRouter()
 
@@ -39,13 +40,13 @@ async def get_calendar(tenant_id: str, request: Request) -> dict[str, Any]:
 @router.put("/tenants/{tenant_id}/calendar")
 async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> Recomputed:
     count = await admin.put_calendar(tenant_id, body.to_calendar(), _ctx(request).new_uow)
-    return Recomputed(recomputed_tickets=count)
+    return Recomputed(open_tickets=count)
 
 
 @router.delete("/tenants/{tenant_id}/calendar")
 async def delete_calendar(tenant_id: str, request: Request) -> Recomputed:
     count = await admin.delete_calendar(tenant_id, _ctx(request).new_uow)
-    return Recomputed(recomputed_tickets=count)
+    return Recomputed(open_tickets=count)
 
 
 @router.post("/tenants/{tenant_id}/calendar/holidays")
@@ -54,6 +55,16 @@ async def import_holidays(tenant_id: str, body: HolidayList, request: Request) -
         tenant_id, body.holiday_dates(), body.extra_days(), body.replace, _ctx(request).new_uow
     )
     return calendar_view(calendar, True)
+
+
+@router.get("/tenants/{tenant_id}/recompute")
+async def recompute_status(tenant_id: str, request: Request) -> dict[str, Any]:
+    """The last change's retargeting: its generation, whether it is still running, and how
+    many tickets it has retargeted."""
+    status = await _ctx(request).recompute_queue.status(tenant_id)
+    if status is None:
+        raise NotFound(f"tenant {tenant_id} never changed its calendar or policies")
+    return status
 
 
 @router.get("/tenants/{tenant_id}/policies")
@@ -66,10 +77,10 @@ async def get_policies(tenant_id: str, request: Request) -> dict[str, Any]:
 async def put_policies(tenant_id: str, body: PolicyList, request: Request) -> Recomputed:
     policies = [p.to_policy() for p in body.policies]
     count = await admin.put_policies(tenant_id, policies, _ctx(request).new_uow)
-    return Recomputed(recomputed_tickets=count)
+    return Recomputed(open_tickets=count)
 
 
 @router.delete("/tenants/{tenant_id}/policies")
 async def delete_policies(tenant_id: str, request: Request) -> Recomputed:
     count = await admin.delete_policies(tenant_id, _ctx(request).new_uow)
-    return Recomputed(recomputed_tickets=count)
+    return Recomputed(open_tickets=count)

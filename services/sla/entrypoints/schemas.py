@@ -268,4 +268,8 @@ def policy_view(policy: Policy) -> dict[str, Any]:
 
 
 class Recomputed(BaseModel):
-    recomputed_tickets: int
+    """The change is stored; this many open tickets are being retargeted in the background
+    (``GET /tenants/{tenant_id}/recompute`` shows the progress)."""
+
+    open_tickets: int
+    recompute: str = "scheduled"

@@ -77,6 +77,10 @@ async def test_policies_crud_and_a_change_recomputes_open_tickets(settings, infr
         )
         policy["targets"] = [{"metric": "response", "business_minutes": 600}]
         changed = await sla.put(f"/tenants/{TENANT}/policies", json={"policies": [policy]})
+        progress = await eventually(
+            lambda: sla.get(f"/tenants/{TENANT}/recompute"),
+            lambda r: r.status_code == 200 and r.json()["pending"] is False,
+        )
         after = (await sla.get("/tickets/h-1/sla")).json()
         bad = await sla.put(
             f"/tenants/{TENANT}/policies",
@@ -87,7 +91,8 @@ async def test_policies_crud_and_a_change_recomputes_open_tickets(settings, infr
     assert defaults["own"] is False
     assert [p["policy_id"] for p in defaults["policies"]][:2] == ["consultation", "complaint"]
     assert before.json()["clocks"][0]["target_seconds"] == 3600
-    assert changed.json() == {"recomputed_tickets": 1}
+    assert changed.json() == {"open_tickets": 1, "recompute": "scheduled"}
+    assert progress.json()["done"] == 1
     assert after["clocks"][0]["target_seconds"] == 36_000
     assert bad.status_code == 422
     assert listed["own"] is True
