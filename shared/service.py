@@ -16,6 +16,13 @@ from shared.health import Readiness, at_most, install_health, loops_alive
 from shared.http import install_http_basics
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.delivery import MessageHandler
+from shared.metrics import (
+    Refresh,
+    ServiceMetrics,
+    install_metrics,
+    refresh_consumer_lag,
+    refresh_outbox,
+)
 from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
@@ -48,13 +55,19 @@ class ServiceKit:
         self.relay, self._publisher = create_relay(
             settings, settings, self.db, self.clock, settings.service_name, self.replica
         )
+        self.metrics = ServiceMetrics.create()
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
+        self._subscribers: list[tuple[str, Any]] = []
 
     def subscribe(self, topics: Sequence[str], group_id: str, handler: MessageHandler) -> None:
-        subscribe(self.broker, self.settings, topics=topics, group_id=group_id, handler=handler)
+        subscriber = subscribe(
+            self.broker, self.settings, topics=topics, group_id=group_id, handler=handler,
+            observer=self.metrics.for_consumer(group_id),
+        )  # fmt: skip
         self._topics.update(topics)
         self._group_ids.append(group_id)
+        self._subscribers.append((group_id, subscriber))
 
     def app(
         self,
@@ -99,6 +112,7 @@ class ServiceKit:
             app.include_router(router)
         install_http_basics(app)
         install_health(app, self._readiness(runtime, relaying))
+        install_metrics(app, self.metrics, self._metric_refreshes(relaying))
         instrument_fastapi(app, self.tracer)
         return app
 
@@ -118,6 +132,12 @@ class ServiceKit:
                 at_most(outbox.parked_count, limits.health_max_outbox_parked, "parked"),
             )
         return readiness
+
+    def _metric_refreshes(self, relaying: bool) -> list[Refresh]:
+        refreshes: list[Refresh] = [partial(refresh_consumer_lag, self.metrics, self._subscribers)]
+        if relaying:
+            refreshes.append(partial(refresh_outbox, self.metrics, MongoOutboxStore(self.db)))
+        return refreshes
 
     async def _mongo_answers(self) -> tuple[bool, object]:
         await self.mongo.admin.command("ping")

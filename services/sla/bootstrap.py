@@ -47,7 +47,7 @@ def create_app(
     scheduler = TimerScheduler(
         new_uow, MongoDueTimers(db), leases, kit.clock,
         settings.scheduler_poll_interval_s, settings.scheduler_batch_size,
-        settings.scheduler_concurrency,
+        settings.scheduler_concurrency, kit.metrics.timer_lateness.observe,
     )  # fmt: skip
     # One consumer per topic: a dispatch event retried while its registration is still on
     # its way must not block the intake consumer that brings that registration.

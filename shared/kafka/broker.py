@@ -8,6 +8,7 @@ the message is nacked (the consumer seeks back to it) and is processed again.
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -16,7 +17,13 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from shared.events.topics import dead_letter_topic
-from shared.kafka.delivery import InboundMessage, MessageHandler, ReliableDelivery, RetryPolicy
+from shared.kafka.delivery import (
+    DeliveryObserver,
+    InboundMessage,
+    MessageHandler,
+    ReliableDelivery,
+    RetryPolicy,
+)
 from shared.settings import KafkaSettings
 
 AT_LEAST_ONCE = AckPolicy.NACK_ON_ERROR
@@ -71,26 +78,31 @@ def subscribe(
     topics: Sequence[str],
     group_id: str,
     handler: MessageHandler,
-) -> None:
-    """Consume ``topics`` as consumer group ``group_id``, at least once, with DLQ."""
+    observer: DeliveryObserver | None = None,
+) -> Any:
+    """Consume ``topics`` as consumer group ``group_id``, at least once, with DLQ; the
+    FastStream subscriber (its ``consumer`` is the running aiokafka consumer)."""
     policy = RetryPolicy(
         max_attempts=settings.consumer_max_attempts,
         initial_backoff_s=settings.consumer_backoff_initial_s,
         max_backoff_s=settings.consumer_backoff_max_s,
     )
-    delivery = ReliableDelivery(handler, policy, BrokerDeadLetters(broker, group_id))
+    dead_letters = BrokerDeadLetters(broker, group_id)
+    delivery = ReliableDelivery(handler, policy, dead_letters, observer=observer)
 
     async def on_message(msg: KafkaMessage) -> None:
         await delivery(_inbound(msg))
 
-    broker.subscriber(
+    subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
         ack_policy=AT_LEAST_ONCE,
         auto_offset_reset="earliest",
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_session_timeout_ms // 4,
-    )(on_message)
+    )
+    subscriber(on_message)
+    return subscriber
 
 
 def _inbound(msg: KafkaMessage) -> InboundMessage:

@@ -7,6 +7,7 @@ offset is committed only when this returns, so a crash mid-handler redelivers th
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -44,6 +45,27 @@ class DeadLetterSink(Protocol):
     async def send(self, message: InboundMessage, error: BaseException, attempts: int) -> None: ...
 
 
+class DeliveryObserver(Protocol):
+    """Told what became of each message (metrics)."""
+
+    def handled(self, message: InboundMessage, seconds: float) -> None: ...
+
+    def retried(self, message: InboundMessage, transient: bool) -> None: ...
+
+    def dead_lettered(self, message: InboundMessage) -> None: ...
+
+
+class _Unobserved:
+    def handled(self, message: InboundMessage, seconds: float) -> None:
+        return None
+
+    def retried(self, message: InboundMessage, transient: bool) -> None:
+        return None
+
+    def dead_lettered(self, message: InboundMessage) -> None:
+        return None
+
+
 class ReliableDelivery:
     """Runs the handler until it succeeds, the failure proves permanent, or a bug has had
     its bounded retries; only the last two reach the DLQ (see :mod:`shared.failures`)."""
@@ -54,29 +76,36 @@ class ReliableDelivery:
         policy: RetryPolicy,
         dead_letters: DeadLetterSink,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self._handler = handler
         self._policy = policy
         self._dead_letters = dead_letters
         self._sleep = sleep
+        self._observer = observer or _Unobserved()
 
     async def __call__(self, message: InboundMessage) -> None:
         failures = transient = 0
         while True:
+            started = time.perf_counter()
             try:
                 await self._handler(message)
+                self._observer.handled(message, time.perf_counter() - started)
                 return
             except Exception as error:
                 kind = classify(error)
                 if kind is FailureKind.TRANSIENT:
                     transient += 1
+                    self._observer.retried(message, transient=True)
                     _log_transient(message, error, transient)
                     await self._sleep(self._policy.backoff(transient))
                     continue
                 failures += 1
                 if kind is FailureKind.INVALID or failures >= self._policy.max_attempts:
                     await self._give_up(message, error, kind, failures)
+                    self._observer.dead_lettered(message)
                     return
+                self._observer.retried(message, transient=False)
                 log.warning(
                     "handler failed, retrying",
                     exc_info=error,

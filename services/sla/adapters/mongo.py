@@ -23,7 +23,7 @@ from services.sla.adapters.documents import (
     ticket_document,
     ticket_from,
 )
-from services.sla.app.ports import RecomputeBatch
+from services.sla.app.ports import DueTimer, RecomputeBatch
 from services.sla.domain.calendar import Calendar
 from services.sla.domain.policy import Policy
 from services.sla.domain.ticket_sla import TicketSla
@@ -217,17 +217,18 @@ class MongoDueTimers:
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self._tickets = db[TICKETS]
 
-    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[str]:
+    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[DueTimer]:
         """Earliest-due first per shard; one equality query per shard (run side by side),
         because an ``$in`` over the shard key is not served by the index on every
         MongoDB-compatible server (SecantusDB scans the collection)."""
         found = await asyncio.gather(*(self._due_in(s, now, limit) for s in shards))
-        return [ticket_id for ids in found for ticket_id in ids][:limit]
+        return [timer for timers in found for timer in timers][:limit]
 
-    async def _due_in(self, shard: int, now: datetime, limit: int) -> list[str]:
+    async def _due_in(self, shard: int, now: datetime, limit: int) -> list[DueTimer]:
         query = {"shard": shard, "next_due_at": {"$lte": now}}
-        cursor = self._tickets.find(query, {"_id": 1}).sort("next_due_at", ASCENDING)
-        return [doc["_id"] async for doc in cursor.limit(limit)]
+        cursor = self._tickets.find(query, {"_id": 1, "next_due_at": 1})
+        cursor = cursor.sort("next_due_at", ASCENDING).limit(limit)
+        return [DueTimer(doc["_id"], doc["next_due_at"]) async for doc in cursor]
 
 
 class SlaMongoUnitOfWork(MongoUnitOfWork):

@@ -82,10 +82,16 @@ class SlaUnitOfWork(UnitOfWork, Protocol):
 NewUnitOfWork = Callable[[], SlaUnitOfWork]
 
 
+@dataclass(frozen=True)
+class DueTimer:
+    ticket_id: str
+    due_at: datetime
+
+
 class DueTimers(Protocol):
     """The due-instant index, read outside any transaction by the scheduler."""
 
-    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[str]: ...
+    async def due(self, shards: Sequence[int], now: datetime, limit: int) -> list[DueTimer]: ...
 
 
 class ShardOwnership(Protocol):

@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from services.sla.app.handlers import fire_due
 from services.sla.app.ports import DueTimers, NewUnitOfWork, ShardOwnership
@@ -23,7 +25,9 @@ class TimerScheduler:
         poll_interval_s: float,
         batch_size: int,
         concurrency: int = 8,
+        lateness: Callable[[float], None] = lambda seconds: None,
     ) -> None:
+        self._lateness = lateness
         self._new_uow, self._timers, self._shards = new_uow, timers, shards
         self._clock, self._poll_interval_s, self._batch_size = clock, poll_interval_s, batch_size
         self._slots = asyncio.Semaphore(concurrency)
@@ -33,8 +37,12 @@ class TimerScheduler:
         now = self._clock.now()
         owned = await self._shards.owned(now)
         due = await self._timers.due(owned, now, self._batch_size)
+        for timer in due:
+            self._lateness(max(0.0, (now - _utc(timer.due_at)).total_seconds()))
         # Tickets are independent documents: fire them side by side, a few at a time.
-        results = await asyncio.gather(*(self._fire(t) for t in due), return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._fire(t.ticket_id) for t in due), return_exceptions=True
+        )
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
@@ -61,3 +69,8 @@ class TimerScheduler:
             # Nothing is lost: the timers stay due in the index and the next round retries.
             log_round_failure(log, "SLA timer round", error)
             return 0
+
+
+def _utc(instant: datetime) -> datetime:
+    # Mongo hands back naive UTC unless the client is tz-aware.
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)

@@ -37,7 +37,14 @@ async def test_an_unaccepted_emergency_ticket_breaches_after_its_due_instant(set
         await publish_in_order(infra.kafka_bootstrap, settings.topics.intake_events, ticket)
         await out.wait_for(lambda _: len(breaches(out.events(), "e-1")) == 1)
         timeline = (await sla.get("/tickets/e-1/sla")).json()
+        metrics = (await sla.get("/metrics")).text
     [breach] = breaches(out.events(), "e-1")
+    [fired] = [
+        float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("ticketflow_sla_timer_lateness_seconds_count")
+    ]
+    assert fired >= 1  # every due timer the scheduler fired was measured for lateness
     due = ticket.payload.registered_at + timedelta(seconds=2)
     assert breach.payload.due_at == due.replace(microsecond=due.microsecond // 1000 * 1000)
     assert breach.payload.due_at <= breach.occurred_at < breach.payload.due_at + LATENESS_BOUND
