@@ -9,12 +9,13 @@ export UV_PYTHON_DOWNLOADS := never
 # Services start several times faster from compiled bytecode.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help deps system-deps python-deps kafka-jars run servers test test-unit lint bench clean
+.PHONY: help deps system-deps python-deps kafka-jars run servers test test-unit lint bench reliability clean
 
 help:
 	@echo "make run    install what is missing, start Kafka, MongoDB and all services, post demo tickets"
 	@echo "make test   install what is missing, lint, run unit, integration and end-to-end tests"
 	@echo "make bench  run the benchmarks under tests/bench (not part of make test)"
+	@echo "make reliability  faults under a 10,000-submission load (make test runs a short one)"
 	@echo "make lint   ruff and mypy"
 
 deps: system-deps python-deps kafka-jars
@@ -57,6 +58,11 @@ test-unit: python-deps
 bench: deps
 	@set -e; for script in tests/bench/*_bench.py; do \
 	  module=$${script%.py}; echo "== $$module"; $(PY) -m $${module//\//.}; done
+
+# Every service killed, Kafka restarted and MongoDB crashed, one at a time, under a steady
+# load of 10,000 submissions; prints each recovery time and fails on anything lost or doubled.
+reliability: deps
+	$(PY) -m tests.reliability.fault_suite --tickets 10000 --rate 100
 
 clean:
 	rm -rf .local/run .pytest_cache .mypy_cache .ruff_cache
