@@ -1,6 +1,8 @@
 """Attachments of a ticket: checked, stored as a blob, recorded and announced."""
 
+import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import uuid4
 
 from services.intake.app.handlers import (
@@ -10,11 +12,11 @@ from services.intake.app.handlers import (
     get_ticket,
     register_ticket,
 )
-from services.intake.app.ports import BlobStore, NewUnitOfWork
+from services.intake.app.ports import BlobStore, IntakeUnitOfWork, NewUnitOfWork
 from services.intake.app.tenants import config_of
 from services.intake.domain.attachments import Attachment, AttachmentPolicy, digest
 from services.intake.domain.config import TenantConfig
-from services.intake.domain.ticket import PRODUCER
+from services.intake.domain.ticket import PRODUCER, Ticket
 from shared.errors import NotFound
 from shared.events import Actor
 from shared.events.intake import AttachmentAdded, AttachmentAddedPayload
@@ -41,27 +43,52 @@ async def register_with_attachments(
     blobs: BlobStore,
     numbering: Numbering,
 ) -> tuple[Registration, list[Attachment]]:
-    """Register and attach in one request; every file is checked before anything is stored.
+    """Register and attach in one request, all or nothing.
 
-    A resubmission returns the existing ticket and, changing nothing, stores no files.
+    Every file is checked first; the bytes go to the blob store, then the ticket and the
+    attachment records and events commit in one transaction. If that fails the bytes are
+    removed again; a process that dies in between leaves only unreferenced bytes. A
+    resubmission stores nothing and answers with the ticket's attachments as they are, so a
+    retry after a lost answer sees the files it sent the first time.
     """
     policy = _policy(await config_of(cmd.submission.tenant_id, new_uow, numbering.defaults))
-    for upload in uploads:
-        policy.accept(upload.content)
-    registration = await register_ticket(cmd, new_uow, numbering)
+    checked = [(u, policy.accept(u.content)) for u in uploads]
+    staged = [(uuid4().hex, u, content_type) for u, content_type in checked]
+    for blob_id, upload, _ in staged:
+        await blobs.put(blob_id, upload.filename, upload.content)
+    added: list[Attachment] = []
+
+    async def record(uow: IntakeUnitOfWork, ticket: Ticket) -> None:
+        added.clear()  # a retried transaction records them again
+        for blob_id, upload, content_type in staged:
+            attachment = _attachment(blob_id, ticket, upload, content_type, uow.now())
+            await uow.attachments.add(attachment)
+            uow.publish(_added(attachment, cmd.actor, ticket.submission.external_ref))
+            added.append(attachment)
+
+    try:
+        registration = await register_ticket(cmd, new_uow, numbering, also=record)
+    except BaseException:
+        await _discard(blobs, staged)
+        raise
     if not registration.created:
-        return registration, []
-    ticket_id = registration.ticket.ticket_id
-    added = [
-        await add_attachment(
-            AddAttachment(ticket_id, u.filename, u.content, cmd.actor),
-            new_uow,
-            blobs,
-            numbering.defaults,
-        )
-        for u in uploads
-    ]
+        await _discard(blobs, staged)
+        return registration, await list_attachments(registration.ticket.ticket_id, new_uow)
     return registration, added
+
+
+async def _discard(blobs: BlobStore, staged: list[tuple[str, Upload, str]]) -> None:
+    for blob_id, _, _ in staged:
+        await asyncio.shield(blobs.delete(blob_id))
+
+
+def _attachment(
+    blob_id: str, ticket: Ticket, upload: Upload, content_type: str, now: datetime
+) -> Attachment:
+    return Attachment(
+        blob_id, ticket.tenant_id, ticket.ticket_id, upload.filename, len(upload.content),
+        content_type, digest(upload.content), now,
+    )  # fmt: skip
 
 
 def _policy(config: TenantConfig) -> AttachmentPolicy:

@@ -1,5 +1,6 @@
 """Intake use cases: register a submission, reject one that does not validate."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import uuid4
@@ -50,20 +51,34 @@ class Numbering:
     locks: KeyedLocks = field(default_factory=KeyedLocks)
 
 
+# More writes that belong to a new ticket's registration, made in its transaction.
+AlsoRecord = Callable[[IntakeUnitOfWork, Ticket], Awaitable[None]]
+
+
+async def _nothing_more(uow: IntakeUnitOfWork, ticket: Ticket) -> None:
+    return None
+
+
 async def register_ticket(
-    cmd: RegisterTicket, new_uow: NewUnitOfWork, numbering: Numbering
+    cmd: RegisterTicket,
+    new_uow: NewUnitOfWork,
+    numbering: Numbering,
+    also: AlsoRecord = _nothing_more,
 ) -> Registration:
-    """Register once per (tenant, source, external_ref); a resubmission gets the original."""
+    """Register once per (tenant, source, external_ref); a resubmission gets the original.
+
+    ``also`` runs inside the registration's transaction for a new ticket only, so what it
+    writes commits with the ticket or not at all."""
     for _ in range(_DUPLICATE_ROUNDS):
         try:
-            return await retry_transient(lambda: _register(cmd, new_uow, numbering))
+            return await retry_transient(lambda: _register(cmd, new_uow, numbering, also))
         except DuplicateSubmission:
             continue  # a concurrent registration committed first: the next round returns it
     raise DuplicateSubmission(cmd.submission.external_ref)
 
 
 async def _register(
-    cmd: RegisterTicket, new_uow: NewUnitOfWork, numbering: Numbering
+    cmd: RegisterTicket, new_uow: NewUnitOfWork, numbering: Numbering, also: AlsoRecord
 ) -> Registration:
     s = cmd.submission
     async with new_uow() as uow, numbering.locks.hold(s.tenant_id):
@@ -76,6 +91,7 @@ async def _register(
         ticket = await _new_ticket(uow, cmd, config, config.zone(numbering.zone))
         await uow.tickets.add(ticket)
         uow.publish(*ticket.events)
+        await also(uow, ticket)
         await uow.commit()
     return Registration(ticket, created=True)
 

@@ -45,7 +45,7 @@ def failing(times, error=None):
     return handler, calls
 
 
-async def test_success_after_transient_failures_is_not_dead_lettered():
+async def test_success_after_a_few_failures_is_not_dead_lettered():
     handler, calls = failing(2)
     sink, sleeps = Sink(), Sleeps()
     await ReliableDelivery(handler, RetryPolicy(5, 0.1, 10), sink, sleeps)(MESSAGE)
@@ -90,20 +90,9 @@ def test_backoff_doubles_up_to_the_cap(attempt, expected):
     assert RetryPolicy(10, 0.2, 5.0).backoff(attempt) == pytest.approx(expected)
 
 
-def transient_then_ok(times, error):
-    calls = []
-
-    async def handler(message):
-        calls.append(message)
-        if len(calls) <= times:
-            raise error
-
-    return handler, calls
-
-
 async def test_a_transient_failure_is_retried_past_max_attempts_and_never_dead_lettered():
     conflict = OperationFailure("WriteConflict", code=112)
-    handler, calls = transient_then_ok(40, conflict)
+    handler, calls = failing(40, conflict)
     sink, sleeps = Sink(), Sleeps()
     await ReliableDelivery(handler, RetryPolicy(3, 0.2, 5.0), sink, sleeps)(MESSAGE)
     assert len(calls) == 41
@@ -156,7 +145,7 @@ async def test_a_validation_error_is_dead_lettered_at_once():
 
 
 async def test_a_transient_retry_is_one_warning_line_without_traceback(caplog):
-    handler, _ = transient_then_ok(1, TransientConflict("WriteConflict on processed_events"))
+    handler, _ = failing(1, TransientConflict("WriteConflict on processed_events"))
     with caplog.at_level(logging.INFO, logger="shared.kafka.delivery"):
         await ReliableDelivery(handler, RetryPolicy(3, 0, 0), Sink(), Sleeps())(MESSAGE)
     [record] = caplog.records

@@ -1,8 +1,20 @@
 """Attachments on the real servers: GridFS storage, sniffing, size limit."""
 
 import json
+from functools import partial
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from services.intake.adapters.attachments import GridFsBlobs
+from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
+from services.intake.app.attachments import Upload, register_with_attachments
+from services.intake.app.handlers import Numbering, RegisterTicket
+from shared.clock import SystemClock
+from shared.events import Actor, Topics
 from shared.events.intake import AttachmentAdded
+from shared.events.submissions import Submission
+from shared.mongo.indexes import ensure_indexes
 from shared.testing.recorder import TopicRecorder
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
@@ -94,7 +106,8 @@ async def test_files_can_come_with_the_submission(intake, namespace):
     assert [a["content_type"] for a in body["attachments"]] == ["image/png", "text/plain"]
     again = await intake.post("/tickets/with-attachments", data=form(namespace, "f-1"), files=files)
     assert again.status_code == 200
-    assert again.json()["attachments"] == []
+    # the retry of a lost answer sees the files of the first attempt, and stored no more
+    assert again.json()["attachments"] == body["attachments"]
     ticket_id = body["ticket"]["ticket_id"]
     assert len((await intake.get(f"/tickets/{ticket_id}/attachments")).json()) == 2
 
@@ -113,3 +126,42 @@ async def test_one_refused_file_refuses_the_whole_submission(
     db = mongo_client[settings.mongo_db]
     assert await db.tickets.count_documents({}) == 0
     assert await db["attachments.files"].count_documents({}) == 0
+
+
+class CommitFailsWithFiles(IntakeMongoUnitOfWork):
+    """A transaction that records attachments never commits (the connection drops)."""
+
+    async def commit(self) -> None:
+        if any(e.event_type == "attachment.added" for e in self._events):
+            raise RuntimeError("the connection dropped at commit")
+        await super().commit()
+
+
+async def test_a_registration_that_fails_with_its_files_leaves_neither_and_a_retry_has_both(
+    settings, namespace, mongo_client
+):
+    db = mongo_client[settings.mongo_db]
+    await ensure_indexes(db, INDEXES)
+    topics, clock, numbering = Topics(namespace), SystemClock(), Numbering(ZoneInfo("UTC"))
+    blobs = GridFsBlobs(db)
+    body = json.loads(form(namespace, "f-9")["submission"])
+    cmd = RegisterTicket(Submission.model_validate(body), Actor(id="web", role="system"))
+    uploads = [Upload("a.png", PNG), Upload("b.txt", b"hello")]
+    try:
+        with pytest.raises(RuntimeError, match="dropped at commit"):
+            await register_with_attachments(
+                cmd, uploads, partial(CommitFailsWithFiles, mongo_client, db, topics, clock), blobs,
+                numbering,
+            )  # fmt: skip
+        left = [
+            await db[c].count_documents({}) for c in ("tickets", "attachments", "attachments.files")
+        ]
+        good = partial(IntakeMongoUnitOfWork, mongo_client, db, topics, clock)
+        registration, added = await register_with_attachments(cmd, uploads, good, blobs, numbering)
+        stored = await db["attachments.files"].count_documents({})
+    finally:
+        await mongo_client.drop_database(settings.mongo_db)
+    assert left == [0, 0, 0]
+    assert registration.created
+    assert [a.filename for a in added] == ["a.png", "b.txt"]
+    assert stored == 2
