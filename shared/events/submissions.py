@@ -2,18 +2,31 @@
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.events.envelope import Frozen
 from shared.events.vocabulary import Channel, Severity, TicketType
 
-Level = Annotated[int, Field(ge=1, le=3, description="1 = high, 3 = low")]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+# Strict: a bool or a numeric string is not a level, "yes" is not a bool.
+Level = Annotated[int, Field(ge=1, le=3, strict=True, description="1 = high, 3 = low")]
+# One line of text: no control characters at all. Free text may have tabs and line breaks.
+_ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def line(max_length: int) -> StringConstraints:
+    """Trimmed, non-empty, one line, at most ``max_length`` characters."""
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=_ONE_LINE
+    )
+
+
+Text = Annotated[str, line(200)]
 
 
 class Contact(Frozen):
-    contact_id: str | None = Field(default=None, max_length=100)
-    name: str | None = Field(default=None, max_length=200)
+    contact_id: Annotated[str, line(100)] | None = None
+    name: Annotated[str, line(200)] | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 \-]{3,31}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
 
@@ -25,10 +38,10 @@ class Contact(Frozen):
 
 
 class Location(Frozen):
-    address: str | None = Field(default=None, max_length=500)
-    region: str | None = Field(default=None, max_length=100)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
+    address: Annotated[str, line(500)] | None = None
+    region: Annotated[str, line(100)] | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180, strict=True, allow_inf_nan=False)
+    lat: float | None = Field(default=None, ge=-90, le=90, strict=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _both_coordinates(self) -> "Location":
@@ -42,24 +55,22 @@ class Submission(Frozen):
 
     tenant_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
     source: Channel
-    source_system: str | None = Field(default=None, max_length=64)
-    external_ref: Annotated[str, Field(min_length=1, max_length=128)]
+    source_system: Annotated[str, line(64)] | None = None
+    external_ref: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^\S(.*\S)?$")]
     type: TicketType
     subject: Text
-    description: str = Field(default="", max_length=20_000)
+    description: str = Field(default="", max_length=20_000, pattern=_FREE_TEXT)
     contact: Contact | None = None
-    account_id: str | None = Field(default=None, min_length=1, max_length=100)
+    account_id: Annotated[str, line(100)] | None = None
     location: Location | None = None
-    service: str | None = Field(default=None, max_length=100)
+    service: Annotated[str, line(100)] | None = None
     urgency: Level = 3
     impact: Level = 3
     severity: Severity = Severity.NORMAL
-    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(
-        default_factory=list, max_length=20
-    )
-    needs_onsite: bool = False
+    tags: list[Annotated[str, line(50)]] = Field(default_factory=list, max_length=20)
+    needs_onsite: bool = Field(default=False, strict=True)
     # A follow-up of another ticket, e.g. a customer's reply to a closed one (归档 is final).
-    related_to: str | None = Field(default=None, max_length=64)
+    related_to: Annotated[str, line(64)] | None = None
 
     @model_validator(mode="after")
     def _customer_given(self) -> "Submission":

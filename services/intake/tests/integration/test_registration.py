@@ -3,6 +3,7 @@
 import asyncio
 import json
 
+import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.events import SubmissionRejected, TicketRegistered
@@ -94,3 +95,47 @@ async def test_a_duplicate_upstream_submission_makes_one_ticket(
     assert [e.payload.external_ref for e in received] == ["dup-1", "after-dup"]
     tickets = mongo_client[settings.mongo_db].tickets
     assert await tickets.count_documents({"external_ref": "dup-1"}) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"urgency": True}, "urgency"),
+        ({"impact": "2"}, "impact"),
+        ({"needs_onsite": "yes"}, "needs_onsite"),
+        ({"subject": "   "}, "subject"),
+        ({"subject": "leak\x07"}, "subject"),
+        ({"description": "see\x00attached"}, "description"),
+        ({"location": {"lon": True, "lat": 31.2}}, "location.lon"),
+        ({"external_ref": " r-9 "}, "external_ref"),
+        ({"tags": [""]}, "tags.0"),
+    ],
+    ids=repr,
+)
+async def test_loose_input_is_a_422_naming_the_field_and_stores_nothing(
+    intake, settings, namespace, mongo_client, overrides, field
+):
+    response = await intake.post("/tickets", json=submission(namespace, "r-9", **overrides))
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == [field]
+    assert await mongo_client[settings.mongo_db].tickets.count_documents({}) == 0
+
+
+async def test_text_is_trimmed_and_free_text_keeps_its_lines(intake, namespace):
+    body = submission(namespace, "r-10", subject="  Leak  ", description="first\n\tsecond")
+    created = (await intake.post("/tickets", json=body)).json()
+    stored = (await intake.get(f"/tickets/{created['ticket_id']}")).json()
+    assert created["ticket_id"] == stored["ticket_id"]
+    assert stored["submission"]["subject"] == "Leak"
+    assert stored["submission"]["description"] == "first\n\tsecond"
+
+
+async def test_a_loose_upstream_submission_is_rejected_with_its_field(
+    intake, infra, settings, namespace
+):
+    loose = json.dumps(submission(namespace, "loose-1", urgency=True)).encode()
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as events:
+        await produce(infra.kafka_bootstrap, settings.topics.upstream_submissions, loose)
+        [rejected] = await events.wait_for_count(1)
+    assert isinstance(rejected, SubmissionRejected)
+    assert [e.field for e in rejected.payload.errors] == ["urgency"]
