@@ -24,6 +24,20 @@ class NotFound(RequestError):
     status_code = 404
 
 
+class InvalidFields(RequestError):
+    """Values that are well-formed but refused by what is stored (an unknown tenant, a
+    ``related_to`` that does not exist): a 422 naming each field, like a schema error."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors.items()))
+        self.errors = errors
+
+    def field_errors(self) -> list[dict[str, str]]:
+        return [{"field": name, "reason": reason} for name, reason in self.errors.items()]
+
+
 class Conflict(RequestError):
     """The request clashes with the current state (illegal transition, stale version)."""
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from shared.errors import RequestError
+from shared.errors import InvalidFields, RequestError
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:
@@ -27,6 +27,8 @@ async def _validation_failed(request: Request, exc: Exception) -> JSONResponse:
 
 async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestError)
+    if isinstance(exc, InvalidFields):  # the same body as a schema error
+        return JSONResponse(status_code=422, content={"detail": exc.field_errors()})
     return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
 
 

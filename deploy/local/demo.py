@@ -11,6 +11,9 @@ DEMO_ASSIGNMENT_RULES = json.dumps(
     ]
 )
 
+# The demo's tenants, provisioned before its submissions (intake refuses unknown tenants).
+DEMO_TENANTS = {"demo": "Demo Service Desk / 演示服务台 / Демо-служба"}
+
 DEMO_SUBMISSIONS = [
     {
         "tenant_id": "demo",
@@ -52,6 +55,8 @@ DEMO_SUBMISSIONS = [
 def post_demo_tickets(intake_url: str) -> list[str]:
     numbers = []
     with httpx.Client(base_url=intake_url, timeout=10.0) as client:
+        for tenant_id, name in DEMO_TENANTS.items():
+            client.put(f"/tenants/{tenant_id}", json={"name": name}).raise_for_status()
         for submission in DEMO_SUBMISSIONS:
             response = client.post("/tickets", json=submission)
             response.raise_for_status()

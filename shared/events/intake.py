@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from shared.events.envelope import EventEnvelope, Frozen
-from shared.events.submissions import Contact, Location
+from shared.events.submissions import AsRecorded, Location
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
 
@@ -17,7 +17,7 @@ class TicketRegisteredPayload(Frozen):
     type: TicketType
     subject: str
     description: str = ""
-    contact: Contact | None = None
+    contact: AsRecorded | None = None
     account_id: str | None = None
     location: Location | None = None
     service: str | None = None
@@ -61,7 +61,7 @@ class TicketQuarantinedPayload(Frozen):
     """Registered from an unknown contact of a tenant that quarantines: not dispatched yet."""
 
     number: str
-    contact: Contact | None = None
+    contact: AsRecorded | None = None
     account_id: str | None = None
     reason: str
 

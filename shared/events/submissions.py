@@ -2,9 +2,17 @@
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from shared.events.envelope import Frozen
+from shared.events.phones import e164
 from shared.events.vocabulary import Channel, Severity, TicketType
 
 # Strict: a bool or a numeric string is not a level, "yes" is not a bool.
@@ -22,19 +30,44 @@ def line(max_length: int) -> StringConstraints:
 
 
 Text = Annotated[str, line(200)]
+# Normalised on the way in, so that "+86 139-0000-0000" and "+8613900000000" are one contact.
+Phone = Annotated[str, AfterValidator(e164)]
+Email = Annotated[EmailStr, Field(max_length=254)]
 
 
-class Contact(Frozen):
+class RecordedContact(Frozen):
+    """A contact as it was recorded. Events and stored documents are read back as they
+    were written and never judged again by today's input rules (a phone accepted by an
+    older version stays readable)."""
+
+    contact_id: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Contact(RecordedContact):
+    """A contact as a submission gives it: validated, the phone normalised to E.164."""
+
     contact_id: Annotated[str, line(100)] | None = None
     name: Annotated[str, line(200)] | None = None
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 \-]{3,31}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: Phone | None = None
+    email: Email | None = None
 
     @model_validator(mode="after")
     def _identified(self) -> "Contact":
         if not (self.contact_id or self.phone or self.email):
             raise ValueError("a contact needs contact_id, phone or email")
         return self
+
+
+def _as_recorded(value: object) -> object:
+    return value.model_dump() if isinstance(value, Contact) else value
+
+
+# A field of what was recorded: a validated Contact put into it is stored as recorded, so
+# an event is equal to itself after a round trip through Kafka.
+AsRecorded = Annotated[RecordedContact, BeforeValidator(_as_recorded)]
 
 
 class Location(Frozen):

@@ -29,6 +29,7 @@ from services.intake.adapters.tickets import COUNTERS
 from services.intake.bootstrap import create_app
 from services.intake.settings import IntakeSettings
 from shared.kafka.admin import ensure_topics
+from shared.testing.tenants import provision_tenant
 from tests.bench.floor import Rate, kafka_mongo_floor, print_ratio
 
 COUNT = int(os.environ.get("BENCH_COUNT", "2000"))
@@ -136,6 +137,7 @@ class Serving:
             log_config=None, access_log=False, lifespan="on",
         )  # fmt: skip
         self._server = uvicorn.Server(config)
+        self._settings = settings
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> None:
@@ -144,6 +146,9 @@ class Serving:
             if self._task.done():
                 self._task.result()  # raises the start-up error
             await asyncio.sleep(0.05)
+        base = f"http://127.0.0.1:{self._settings.http_port}"
+        for i in range(TENANTS):
+            await provision_tenant(base, f"{self._settings.topic_namespace}-t{i}")
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._task is not None

@@ -7,6 +7,7 @@ import pytest
 from deploy.local.infra import Endpoints
 from deploy.local.ports import free_port
 from deploy.local.services import SERVICES, service_env, start_services
+from shared.testing.tenants import provision_tenant
 
 # Every ticket goes to li.wei unless a test's tenant configures otherwise.
 ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
@@ -34,3 +35,12 @@ def stack(
     yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for process in reversed(processes):
         process.stop()
+
+
+@pytest.fixture(autouse=True)
+async def provisioned(request: pytest.FixtureRequest, namespace: str) -> None:
+    """Each test that uses the stack submits for its own tenant ``namespace``, provisioned
+    through intake's admin API as an operator would."""
+    if "stack" in request.fixturenames:
+        stack = request.getfixturevalue("stack")
+        await provision_tenant(stack["intake"], namespace)

@@ -42,6 +42,7 @@ async def found(client: httpx.AsyncClient, path: str) -> dict[str, Any]:
 
 
 async def intake_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str) -> None:
+    await ok(client.put("/tenants/acme", json={"name": "ACME"}), 200, 201)
     body = {
         "tenant_id": "acme",
         "source": "web",

@@ -40,6 +40,7 @@ from shared.events import Topics
 from shared.events.dispatch import TicketAssigned
 from shared.testing.kafka import topic_size
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import provision_tenant
 
 NAMESPACE, TENANT = "faults", "acme"
 RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
@@ -199,6 +200,7 @@ async def run_suite(base: Path, tickets: int, rate: int, chosen: list[Fault]) ->
         }
         envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": RULES}
         processes = await asyncio.to_thread(start_services, envs, base / "logs")
+        await provision_tenant(f"http://127.0.0.1:{ports['intake']}", TENANT)
         mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.endpoints.mongo_url)
         run = Run(servers, {p.name: p for p in processes}, ports, mongo)
         done = asyncio.Event()

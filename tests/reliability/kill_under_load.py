@@ -30,6 +30,7 @@ from shared.events import Topics
 from shared.events.dispatch import TicketAssigned
 from shared.testing.kafka import topic_size
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import provision_tenant
 from tests.reliability.harness import steady_load
 
 NAMESPACE, TENANT = "kill", "acme"
@@ -88,6 +89,7 @@ async def measure(endpoints: Endpoints, victim: str, tickets: int, logs: Path) -
     }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": RULES}
     processes = await asyncio.to_thread(start_services, envs, logs)
+    await provision_tenant(f"http://127.0.0.1:{ports['intake']}", TENANT)
     by_name = {p.name: p for p in processes}
     mongo: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(endpoints.mongo_url)
     done, sent_enough = asyncio.Event(), asyncio.Event()

@@ -23,6 +23,7 @@ from shared.events.intake import TicketRegistered
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import topic_size
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import provision_tenant
 from shared.testing.waiting import eventually
 from tests.reliability.harness import TRANSIENT_RETRY, crash_inside_a_transaction, steady_load
 
@@ -132,6 +133,7 @@ async def test_intake_killed_inside_a_transaction_registers_every_submission_onc
             TopicRecorder(infra.kafka_bootstrap, topics.intake_events) as published,
             crash_inside_a_transaction("intake", env, tmp_path, KILL_AFTER) as crash,
         ):
+            await provision_tenant(f"http://127.0.0.1:{crash.port}", "acme")
             await asyncio.gather(
                 steady_load(infra.kafka_bootstrap, topics.upstream_submissions, load, RATE),
                 crash.restart_after_the_kill(),

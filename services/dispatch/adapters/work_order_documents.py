@@ -6,7 +6,7 @@ from typing import Any
 from services.dispatch.domain.values import HistoryEntry, Resolution
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events.dispatch import Appointment, SupportLine
-from shared.events.submissions import Contact
+from shared.events.submissions import RecordedContact
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
 Document = dict[str, Any]
@@ -40,7 +40,7 @@ def to_document(order: WorkOrder) -> Document:
 def from_document(doc: Document) -> WorkOrder:
     fields: dict[str, Any] = {name: doc.get(name) for name in PLAIN}
     fields |= {name: kind(doc[name]) for name, kind in ENUMS.items()}
-    fields["contact"] = Contact(**doc["contact"]) if doc.get("contact") else None
+    fields["contact"] = RecordedContact(**doc["contact"]) if doc.get("contact") else None
     fields["appointment"] = Appointment(**doc["appointment"]) if doc.get("appointment") else None
     fields["resolution"] = Resolution(**doc["resolution"]) if doc.get("resolution") else None
     fields["history"] = [_entry(h) for h in doc.get("history", [])]

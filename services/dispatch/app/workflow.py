@@ -3,6 +3,8 @@
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from services.dispatch.app.ports import DispatchUnitOfWork, NewUnitOfWork
 from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
@@ -60,8 +62,7 @@ async def keep(uow: DispatchUnitOfWork, order: WorkOrder, result: object) -> Non
 def follow_up_submission(order: WorkOrder, follow_up: FollowUp) -> Submission:
     """The reply as a new submission related to the closed ticket (归档 is final)."""
     step = len(order.history)
-    known = order.contact is not None or order.account_id is not None
-    contact = order.contact if known else Contact(contact_id=follow_up.replied_by)
+    contact = _reply_contact(order, follow_up)
     return Submission(
         tenant_id=order.tenant_id,
         source=order.source,
@@ -75,3 +76,14 @@ def follow_up_submission(order: WorkOrder, follow_up: FollowUp) -> Submission:
         needs_onsite=order.needs_onsite,
         related_to=order.ticket_id,
     )
+
+
+def _reply_contact(order: WorkOrder, follow_up: FollowUp) -> Contact | None:
+    """The ticket's contact if today's rules still accept it; else the one who replied."""
+    if order.contact is None:
+        return None if order.account_id is not None else Contact(contact_id=follow_up.replied_by)
+    try:
+        return Contact.model_validate(order.contact.model_dump())
+    except ValidationError:
+        # Recorded by an older version with laxer rules: reach the customer via the replier.
+        return Contact(contact_id=follow_up.replied_by)

@@ -19,7 +19,7 @@ from shared.events.dispatch import (
     TicketStatusChanged,
     TicketStatusChangedPayload,
 )
-from shared.events.submissions import Contact
+from shared.events.submissions import RecordedContact
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
 PRODUCER = "dispatch"
@@ -36,7 +36,7 @@ class WorkOrderState:
     status: TicketStatus
     subject: str = ""
     source: Channel = Channel.UPSTREAM
-    contact: Contact | None = None
+    contact: RecordedContact | None = None
     account_id: str | None = None
     service: str | None = None
     region: str | None = None

@@ -14,7 +14,7 @@ from services.intake.adapters.customers import (
     CUSTOMERS,
     MongoCustomerDirectory,
 )
-from services.intake.adapters.tenants import MongoTenantConfigs
+from services.intake.adapters.tenants import MongoTenantRegistry
 from services.intake.adapters.tickets import (
     TICKET_INDEXES,
     TICKETS,
@@ -36,12 +36,12 @@ class IntakeMongoUnitOfWork(MongoUnitOfWork):
     tickets: MongoTicketRepository
     counters: MongoNumberCounters
     customers: MongoCustomerDirectory
-    tenants: MongoTenantConfigs
+    tenants: MongoTenantRegistry
     attachments: MongoAttachmentRecords
 
     def _bind(self, session: AsyncClientSession) -> None:
         self.tickets = MongoTicketRepository(self.db, session)
         self.counters = MongoNumberCounters(self.db, session)
         self.customers = MongoCustomerDirectory(self.db, session)
-        self.tenants = MongoTenantConfigs(self.db, session)
+        self.tenants = MongoTenantRegistry(self.db, session)
         self.attachments = MongoAttachmentRecords(self.db, session)

@@ -1,4 +1,4 @@
-"""MongoDB persistence of per-tenant intake configuration."""
+"""MongoDB persistence of the tenant registry and each tenant's intake configuration."""
 
 from typing import Any
 
@@ -6,19 +6,38 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.intake.domain.config import TenantConfig
+from services.intake.domain.tenants import Tenant
 
 TENANTS = "tenants"
 
 
-class MongoTenantConfigs:
+class MongoTenantRegistry:
     def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
         self._tenants = db[TENANTS]
         self._session = session
 
-    async def get(self, tenant_id: str) -> TenantConfig | None:
+    async def get(self, tenant_id: str) -> Tenant | None:
         doc = await self._tenants.find_one({"_id": tenant_id}, session=self._session)
-        return TenantConfig.model_validate(doc["config"]) if doc else None
+        return _tenant(doc) if doc else None
 
-    async def put(self, tenant_id: str, config: TenantConfig) -> None:
-        doc = {"_id": tenant_id, "config": config.model_dump(mode="json")}
-        await self._tenants.replace_one({"_id": tenant_id}, doc, upsert=True, session=self._session)
+    async def save(self, tenant: Tenant) -> None:
+        doc = {
+            "_id": tenant.tenant_id,
+            "name": tenant.name,
+            "config": tenant.config.model_dump(mode="json") if tenant.config else None,
+        }
+        await self._tenants.replace_one(
+            {"_id": tenant.tenant_id}, doc, upsert=True, session=self._session
+        )
+
+    async def page(self, after: str | None, limit: int) -> list[Tenant]:
+        query = {"_id": {"$gt": after}} if after else {}
+        cursor = self._tenants.find(query, session=self._session).sort("_id", 1).limit(limit)
+        return [_tenant(doc) async for doc in cursor]
+
+
+def _tenant(doc: dict[str, Any]) -> Tenant:
+    # Documents written before the registry existed hold only a configuration: such a
+    # tenant was configured by its admin, so it counts as provisioned, named by its id.
+    config = TenantConfig.model_validate(doc["config"]) if doc.get("config") else None
+    return Tenant(doc["_id"], doc.get("name") or doc["_id"], config)

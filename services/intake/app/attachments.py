@@ -13,8 +13,13 @@ from services.intake.app.handlers import (
     register_ticket,
 )
 from services.intake.app.ports import BlobStore, IntakeUnitOfWork, NewUnitOfWork
-from services.intake.app.tenants import config_of
-from services.intake.domain.attachments import Attachment, AttachmentPolicy, digest
+from services.intake.app.tenants import config_for, config_of
+from services.intake.domain.attachments import (
+    Attachment,
+    AttachmentPolicy,
+    digest,
+    safe_filename,
+)
 from services.intake.domain.config import TenantConfig
 from services.intake.domain.ticket import PRODUCER, Ticket
 from shared.errors import NotFound
@@ -25,15 +30,19 @@ from shared.events.intake import AttachmentAdded, AttachmentAddedPayload
 @dataclass(frozen=True)
 class AddAttachment:
     ticket_id: str
-    filename: str
+    filename: str | None
     content: bytes
     actor: Actor
 
 
 @dataclass(frozen=True)
 class Upload:
-    filename: str
+    filename: str | None
     content: bytes
+
+    @property
+    def safe_name(self) -> str:
+        return safe_filename(self.filename)
 
 
 async def register_with_attachments(
@@ -51,11 +60,11 @@ async def register_with_attachments(
     resubmission stores nothing and answers with the ticket's attachments as they are, so a
     retry after a lost answer sees the files it sent the first time.
     """
-    policy = _policy(await config_of(cmd.submission.tenant_id, new_uow, numbering.defaults))
-    checked = [(u, policy.accept(u.content)) for u in uploads]
+    policy = _policy(await config_for(cmd.submission.tenant_id, new_uow, numbering.defaults))
+    checked = [(u, policy.accept(u.content, f"files.{i}")) for i, u in enumerate(uploads)]
     staged = [(uuid4().hex, u, content_type) for u, content_type in checked]
     for blob_id, upload, _ in staged:
-        await blobs.put(blob_id, upload.filename, upload.content)
+        await blobs.put(blob_id, upload.safe_name, upload.content)
     added: list[Attachment] = []
 
     async def record(uow: IntakeUnitOfWork, ticket: Ticket) -> None:
@@ -86,7 +95,7 @@ def _attachment(
     blob_id: str, ticket: Ticket, upload: Upload, content_type: str, now: datetime
 ) -> Attachment:
     return Attachment(
-        blob_id, ticket.tenant_id, ticket.ticket_id, upload.filename, len(upload.content),
+        blob_id, ticket.tenant_id, ticket.ticket_id, upload.safe_name, len(upload.content),
         content_type, digest(upload.content), now,
     )  # fmt: skip
 
@@ -100,19 +109,19 @@ async def add_attachment(
 ) -> Attachment:
     ticket = await get_ticket(cmd.ticket_id, new_uow)
     policy = _policy(await config_of(ticket.tenant_id, new_uow, defaults))
-    content_type = policy.accept(cmd.content)
+    content_type, filename = policy.accept(cmd.content), safe_filename(cmd.filename)
     async with new_uow() as uow:
         attachment = Attachment(
             uuid4().hex,
             ticket.tenant_id,
             ticket.ticket_id,
-            cmd.filename,
+            filename,
             len(cmd.content),
             content_type,
             digest(cmd.content),
             uow.now(),
         )
-        await blobs.put(attachment.attachment_id, cmd.filename, cmd.content)
+        await blobs.put(attachment.attachment_id, filename, cmd.content)
         try:
             await uow.attachments.add(attachment)
             uow.publish(_added(attachment, cmd.actor, ticket.submission.external_ref))

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from services.intake.app.ports import IntakeUnitOfWork, NewUnitOfWork
+from services.intake.app.tenants import require_tenant
 from services.intake.domain.contacts import Account, Customer
-from shared.errors import NotFound
+from shared.errors import InvalidFields, NotFound
 from shared.events import SYSTEM_ACTOR, Actor
 from shared.retry import retry_transient
 
@@ -43,6 +44,7 @@ async def create_customer(
 ) -> Customer:
     customer = data.as_customer(uuid4().hex)
     async with new_uow() as uow:
+        await require_tenant(uow, data.tenant_id)
         await _save(uow, customer, actor)
         await uow.commit()
     return customer
@@ -65,6 +67,9 @@ async def update_customer(
 ) -> Customer:
     async with new_uow() as uow:
         current = await _existing(uow, customer_id)
+        if data.tenant_id != current.tenant_id:
+            reason = f"customer {customer_id} belongs to tenant {current.tenant_id!r}"
+            raise InvalidFields({"tenant_id": reason})
         customer = data.as_customer(customer_id)
         customer.verified = customer.verified or current.verified
         await _save(uow, customer, actor)
@@ -85,6 +90,7 @@ async def import_directory(
     """Upsert accounts by id and contacts by any identity they share with a known one."""
     created = 0
     async with new_uow() as uow:
+        await require_tenant(uow, cmd.tenant_id)
         for account in cmd.accounts:
             await uow.customers.save_account(account)
         for data in cmd.contacts:
@@ -116,6 +122,7 @@ async def customer_verified_upstream(
 
     async def verify() -> list[str]:
         async with new_uow() as uow:
+            await require_tenant(uow, data.tenant_id)
             known = await uow.customers.find(data.tenant_id, data.as_customer("new").keys)
             customer = data.as_customer(known.customer_id if known else uuid4().hex)
             released = await _verify(uow, customer, actor)
@@ -153,6 +160,7 @@ async def _existing(uow: IntakeUnitOfWork, customer_id: str) -> Customer:
 
 async def put_account(account: Account, new_uow: NewUnitOfWork) -> None:
     async with new_uow() as uow:
+        await require_tenant(uow, account.tenant_id)
         await uow.customers.save_account(account)
         await uow.commit()
 

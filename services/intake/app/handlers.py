@@ -7,13 +7,14 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from services.intake.app.ports import DuplicateSubmission, IntakeUnitOfWork, NewUnitOfWork
+from services.intake.app.tenants import require_tenant
 from services.intake.domain import ticket as tickets
 from services.intake.domain.config import TenantConfig
 from services.intake.domain.contacts import Customer, keys_of
 from services.intake.domain.repeat import find_original
 from services.intake.domain.ticket import PRODUCER, Registering, Ticket
 from shared.concurrency import KeyedLocks
-from shared.errors import NotFound
+from shared.errors import InvalidFields, NotFound
 from shared.events import Actor, FieldError, SubmissionRejected, SubmissionRejectedPayload
 from shared.events.submissions import Submission
 from shared.retry import retry_transient
@@ -87,7 +88,8 @@ async def _register(
         existing = await uow.tickets.find_by_external_ref(s.tenant_id, s.source, s.external_ref)
         if existing is not None:
             return Registration(existing, created=False)
-        config = await uow.tenants.get(s.tenant_id) or numbering.defaults
+        config = (await require_tenant(uow, s.tenant_id)).config or numbering.defaults
+        await _require_related(uow, s)
         ticket = await _new_ticket(uow, cmd, config, config.zone(numbering.zone))
         await uow.tickets.add(ticket)
         uow.publish(*ticket.events)
@@ -106,6 +108,15 @@ async def _new_ticket(
     number = config.mask.format(s.tenant_id, s.type, local, seq)
     context = Registering(uuid4().hex, number, now, cmd.actor, config, customer, original)
     return tickets.register(s, context)
+
+
+async def _require_related(uow: IntakeUnitOfWork, s: Submission) -> None:
+    if s.related_to is None:
+        return
+    related = await uow.tickets.get(s.related_to)
+    if related is None or related.tenant_id != s.tenant_id:
+        reason = f"no ticket {s.related_to!r} of tenant {s.tenant_id!r}"
+        raise InvalidFields({"related_to": reason})
 
 
 async def _customer(uow: IntakeUnitOfWork, s: Submission) -> Customer | None:

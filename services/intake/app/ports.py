@@ -5,8 +5,8 @@ from datetime import datetime
 from typing import Protocol
 
 from services.intake.domain.attachments import Attachment
-from services.intake.domain.config import TenantConfig
 from services.intake.domain.contacts import Account, Customer
+from services.intake.domain.tenants import Tenant
 from services.intake.domain.ticket import Ticket
 from shared.errors import Conflict
 from shared.ports import UnitOfWork
@@ -74,10 +74,14 @@ class CustomerDirectory(Protocol):
     async def delete_account(self, tenant_id: str, account_id: str) -> bool: ...
 
 
-class TenantConfigs(Protocol):
-    async def get(self, tenant_id: str) -> TenantConfig | None: ...
+class TenantRegistry(Protocol):
+    async def get(self, tenant_id: str) -> Tenant | None: ...
 
-    async def put(self, tenant_id: str, config: TenantConfig) -> None: ...
+    async def save(self, tenant: Tenant) -> None: ...
+
+    async def page(self, after: str | None, limit: int) -> list[Tenant]:
+        """One page of tenants in ``tenant_id`` order, after ``after``."""
+        ...
 
 
 class AttachmentRecords(Protocol):
@@ -109,7 +113,7 @@ class IntakeUnitOfWork(UnitOfWork, Protocol):
     def customers(self) -> CustomerDirectory: ...
 
     @property
-    def tenants(self) -> TenantConfigs: ...
+    def tenants(self) -> TenantRegistry: ...
 
     @property
     def attachments(self) -> AttachmentRecords: ...

@@ -1,10 +1,12 @@
 """Attachments: the content type is read from the bytes, never trusted from the client."""
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.errors import RequestError
+from shared.errors import InvalidFields, RequestError
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -62,6 +64,34 @@ def _is_text(content: bytes) -> bool:
     return True
 
 
+MAX_FILENAME = 255
+FALLBACK_FILENAME = "attachment"
+_DIRECTORY = re.compile(r"^.*[/\\]")
+# C0/C1 controls (CR/LF end a header), and the characters Windows refuses in a name.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*]')
+
+
+def safe_filename(name: str | None) -> str:
+    """The base name of what the client called the file, safe in a path and in a header:
+    no directory part (``../``), no control characters, no leading dots, ≤ 255 characters
+    with the extension kept."""
+    base = _DIRECTORY.sub("", unicodedata.normalize("NFC", name or ""))
+    base = _UNSAFE.sub("", base).strip().lstrip(".").strip()
+    if not base:
+        return FALLBACK_FILENAME
+    if len(base) <= MAX_FILENAME:
+        return base
+    stem, dot, extension = base.rpartition(".")
+    if not dot or len(extension) > 16:
+        return base[:MAX_FILENAME]
+    return stem[: MAX_FILENAME - len(extension) - 1] + "." + extension
+
+
+class EmptyAttachment(InvalidFields):
+    def __init__(self, field: str) -> None:
+        super().__init__({field: "an attachment may not be empty"})
+
+
 class AttachmentTooLarge(RequestError):
     status_code = 413
 
@@ -75,8 +105,10 @@ class AttachmentPolicy:
     max_bytes: int
     allowed_types: frozenset[str]
 
-    def accept(self, content: bytes) -> str:
-        """The sniffed content type; raises 413/415 errors for what may not be stored."""
+    def accept(self, content: bytes, field: str = "file") -> str:
+        """The sniffed content type; raises 422/413/415 errors for what may not be stored."""
+        if not content:
+            raise EmptyAttachment(field)
         if len(content) > self.max_bytes:
             raise AttachmentTooLarge(f"attachment exceeds {self.max_bytes} bytes")
         content_type = sniff(content)

@@ -51,7 +51,7 @@ async def upload(
     """Store one file; its type is sniffed from the bytes (413 too large, 415 not allowed)."""
     ctx = context(request)
     content = await _bounded(file)
-    cmd = attachments.AddAttachment(ticket_id, file.filename or "attachment", content, by)
+    cmd = attachments.AddAttachment(ticket_id, file.filename, content, by)
     added = await attachments.add_attachment(cmd, ctx.new_uow, ctx.blobs, ctx.numbering.defaults)
     return _view(added)
 
@@ -71,9 +71,7 @@ async def register_with_attachments(
     """``POST /tickets`` with files: all are checked first, a resubmission stores none."""
     ctx = context(request)
     cmd = RegisterTicket(parsed_submission(submission), by)
-    uploads = [
-        attachments.Upload(f.filename or "attachment", await _bounded(f)) for f in files or []
-    ]
+    uploads = [attachments.Upload(f.filename, await _bounded(f)) for f in files or []]
     result, added = await attachments.register_with_attachments(
         cmd, uploads, ctx.new_uow, ctx.blobs, ctx.numbering
     )

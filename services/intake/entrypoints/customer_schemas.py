@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.app.customers import ContactData
 from services.intake.domain.contacts import Account, Customer
+from shared.events.submissions import Email, Phone, line
 
 TenantId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Id = Annotated[str, Field(min_length=1, max_length=100)]
@@ -15,9 +16,9 @@ class ContactFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     contact_id: Id | None = None
-    name: str | None = Field(default=None, max_length=200)
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 \-]{3,31}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    name: Annotated[str, line(200)] | None = None
+    phone: Phone | None = None
+    email: Email | None = None
     account_id: Id | None = None
     verified: bool = False
 

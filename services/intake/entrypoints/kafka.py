@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from services.intake.app import customers, handlers
 from services.intake.bootstrap_types import IntakeContext
 from services.intake.entrypoints.customer_schemas import ContactFields
+from shared.errors import InvalidFields
 from shared.events import Actor, FieldError, MalformedEvent
 from shared.events.customers import CustomerVerified
 from shared.events.dispatch import TicketCanceled, TicketClosed
@@ -31,7 +32,10 @@ class SubmissionConsumer:
             await handlers.reject_submission(_rejection(message.value, error), self._ctx.new_uow)
             return
         cmd = handlers.RegisterTicket(submission, UPSTREAM)
-        await handlers.register_ticket(cmd, self._ctx.new_uow, self._ctx.numbering)
+        try:
+            await handlers.register_ticket(cmd, self._ctx.new_uow, self._ctx.numbering)
+        except InvalidFields as refused:
+            await handlers.reject_submission(_refusal(submission, refused), self._ctx.new_uow)
 
 
 class CustomerConsumer:
@@ -77,6 +81,15 @@ def _rejection(raw: bytes, error: ValidationError) -> handlers.RejectSubmission:
         source=_text(fields.get("source")),
         external_ref=_text(fields.get("external_ref")),
         errors=[FieldError(**e) for e in field_errors(error.errors())],
+    )
+
+
+def _refusal(submission: Submission, refused: InvalidFields) -> handlers.RejectSubmission:
+    return handlers.RejectSubmission(
+        tenant_id=submission.tenant_id,
+        source=submission.source,
+        external_ref=submission.external_ref,
+        errors=[FieldError(**e) for e in refused.field_errors()],
     )
 
 

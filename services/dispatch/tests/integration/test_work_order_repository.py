@@ -11,7 +11,7 @@ from services.dispatch.tests.unit.fakes import FakeWorkOrders
 from shared.clock import FakeClock
 from shared.errors import Conflict
 from shared.events.dispatch import Appointment, SupportLine
-from shared.events.submissions import Contact
+from shared.events.submissions import RecordedContact
 from shared.events.topics import Topics
 from shared.events.vocabulary import Channel, Severity, TicketStatus
 from shared.mongo.indexes import ensure_indexes
@@ -25,7 +25,7 @@ def full_order():
     return order(
         TicketStatus.RESOLVED,
         source=Channel.PHONE,
-        contact=Contact(name="王女士", phone="+8613800138000"),
+        contact=RecordedContact(name="王女士", phone="+8613800138000"),
         account_id="a-1", service="broadband", region="chaoyang", lon=116.4, lat=39.9,
         tags=["fibre"], needs_onsite=True, support_line=SupportLine.L2, severity=Severity.URGENT,
         watchers=["zhao"], shared_with=["qian"],

@@ -10,6 +10,7 @@ from services.intake.adapters.attachments import GridFsBlobs
 from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
 from services.intake.app.attachments import Upload, register_with_attachments
 from services.intake.app.handlers import Numbering, RegisterTicket
+from services.intake.app.tenants import ProvisionTenant, provision_tenant
 from shared.clock import SystemClock
 from shared.events import Actor, Topics
 from shared.events.intake import AttachmentAdded
@@ -147,6 +148,8 @@ async def test_a_registration_that_fails_with_its_files_leaves_neither_and_a_ret
     body = json.loads(form(namespace, "f-9")["submission"])
     cmd = RegisterTicket(Submission.model_validate(body), Actor(id="web", role="system"))
     uploads = [Upload("a.png", PNG), Upload("b.txt", b"hello")]
+    good = partial(IntakeMongoUnitOfWork, mongo_client, db, topics, clock)
+    await provision_tenant(ProvisionTenant(namespace, "Test tenant"), good)
     try:
         with pytest.raises(RuntimeError, match="dropped at commit"):
             await register_with_attachments(
@@ -156,7 +159,6 @@ async def test_a_registration_that_fails_with_its_files_leaves_neither_and_a_ret
         left = [
             await db[c].count_documents({}) for c in ("tickets", "attachments", "attachments.files")
         ]
-        good = partial(IntakeMongoUnitOfWork, mongo_client, db, topics, clock)
         registration, added = await register_with_attachments(cmd, uploads, good, blobs, numbering)
         stored = await db["attachments.files"].count_documents({})
     finally:
@@ -165,3 +167,29 @@ async def test_a_registration_that_fails_with_its_files_leaves_neither_and_a_ret
     assert registration.created
     assert [a.filename for a in added] == ["a.png", "b.txt"]
     assert stored == 2
+
+
+async def test_an_unsafe_file_name_is_stored_as_its_base_name(intake, namespace):
+    ticket_id = await a_ticket(intake, namespace)
+    # (httpx percent-encodes CR/LF in a multipart name; the unit tests cover raw ones)
+    files = {"file": ("../../etc/cron.d/x.png", PNG, "image/png")}
+    added = await intake.post(f"/tickets/{ticket_id}/attachments", files=files)
+    assert (added.status_code, added.json()["filename"]) == (201, "x.png")
+    download = await intake.get(f"/tickets/{ticket_id}/attachments/{added.json()['attachment_id']}")
+    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''x.png"
+
+
+async def test_an_empty_file_is_a_422_and_stores_nothing(intake, settings, namespace, mongo_client):
+    ticket_id = await a_ticket(intake, namespace)
+    empty = await intake.post(
+        f"/tickets/{ticket_id}/attachments", files={"file": ("e.png", b"", "image/png")}
+    )
+    files = [("files", ("a.png", PNG, "image/png")), ("files", ("e.txt", b"", "text/plain"))]
+    with_submission = await intake.post(
+        "/tickets/with-attachments", data=form(namespace, "f-e"), files=files
+    )
+    assert [d["field"] for d in empty.json()["detail"]] == ["file"]
+    assert [d["field"] for d in with_submission.json()["detail"]] == ["files.1"]
+    db = mongo_client[settings.mongo_db]
+    assert await db["attachments.files"].count_documents({}) == 0
+    assert await db.tickets.count_documents({}) == 1

@@ -109,6 +109,10 @@ async def test_a_duplicate_upstream_submission_makes_one_ticket(
         ({"location": {"lon": True, "lat": 31.2}}, "location.lon"),
         ({"external_ref": " r-9 "}, "external_ref"),
         ({"tags": [""]}, "tags.0"),
+        ({"contact": {"phone": "0000"}}, "contact.phone"),
+        ({"contact": {"email": "a@b"}}, "contact.email"),
+        ({"tenant_id": "nobody-provisioned-this"}, "tenant_id"),
+        ({"related_to": "no-such-ticket"}, "related_to"),
     ],
     ids=repr,
 )
@@ -139,3 +143,40 @@ async def test_a_loose_upstream_submission_is_rejected_with_its_field(
         [rejected] = await events.wait_for_count(1)
     assert isinstance(rejected, SubmissionRejected)
     assert [e.field for e in rejected.payload.errors] == ["urgency"]
+
+
+async def test_an_upstream_submission_of_an_unknown_tenant_is_rejected_with_the_reason(
+    intake, infra, settings, namespace, mongo_client
+):
+    ghost = json.dumps(submission("ghost-tenant", "g-1")).encode()
+    after = json.dumps(submission(namespace, "after-ghost")).encode()
+    topic = settings.topics.upstream_submissions
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_events) as events:
+        await produce(infra.kafka_bootstrap, topic, ghost, after, key=b"line-1")
+        rejected, registered = await events.wait_for_count(2)
+    assert isinstance(rejected, SubmissionRejected)
+    assert (rejected.tenant_id, rejected.payload.external_ref) == ("ghost-tenant", "g-1")
+    assert [e.field for e in rejected.payload.errors] == ["tenant_id"]
+    assert registered.payload.external_ref == "after-ghost"
+    assert await mongo_client[settings.mongo_db].tickets.count_documents({}) == 1
+
+
+async def test_a_follow_up_names_an_existing_ticket(intake, namespace):
+    original = (await intake.post("/tickets", json=submission(namespace, "o-1"))).json()
+    body = submission(namespace, "o-2", related_to=original["ticket_id"])
+    follow_up = await intake.post("/tickets", json=body)
+    assert follow_up.status_code == 201
+    assert follow_up.json()["submission"]["related_to"] == original["ticket_id"]
+
+
+async def test_the_tenant_registry_is_an_admin_api(intake, namespace):
+    assert (await intake.get(f"/tenants/{namespace}")).json()["name"] == "Test tenant"
+    renamed = await intake.put(f"/tenants/{namespace}", json={"name": "Почта"})
+    assert (renamed.status_code, renamed.json()["name"]) == (200, "Почта")
+    assert namespace in [t["tenant_id"] for t in (await intake.get("/tenants")).json()]
+    assert (await intake.get("/tenants/never-provisioned")).status_code == 404
+    assert (await intake.get("/tenants/never-provisioned/config")).status_code == 404
+    blank = await intake.put("/tenants/x", json={"name": "  "})
+    assert [d["field"] for d in blank.json()["detail"]] == ["name"]
+    unknown = await intake.put("/tenants/never-provisioned/config", json={})
+    assert unknown.status_code == 404

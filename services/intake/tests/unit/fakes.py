@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from services.intake.app.ports import DuplicateCustomer, DuplicateSubmission
+from services.intake.domain.tenants import Tenant
 from shared.events.vocabulary import TicketStatus
 
 
@@ -109,11 +110,18 @@ class FakeTenants:
     def __init__(self):
         self.rows = {}
 
+    def provision(self, tenant_id, config=None):
+        self.rows[tenant_id] = Tenant(tenant_id, tenant_id.upper(), config)
+
     async def get(self, tenant_id):
         return self.rows.get(tenant_id)
 
-    async def put(self, tenant_id, config):
-        self.rows[tenant_id] = config
+    async def save(self, tenant):
+        self.rows[tenant.tenant_id] = tenant
+
+    async def page(self, after, limit):
+        ids = sorted(i for i in self.rows if after is None or i > after)
+        return [self.rows[i] for i in ids[:limit]]
 
 
 class FakeAttachments:
@@ -151,6 +159,7 @@ class FakeUnitOfWork:
     def __init__(self, now=datetime(2026, 3, 7, 16, 30, tzinfo=UTC)):
         self.tickets, self.counters = FakeTickets(), FakeCounters()
         self.customers, self.tenants = FakeCustomers(), FakeTenants()
+        self.tenants.provision("acme")  # the tenant of every submission unless a test says
         self.attachments = FakeAttachments()
         self.published, self.committed, self._now = [], 0, now
         self._pending = []

@@ -5,7 +5,11 @@ import pytest
 from services.intake.app import attachments, handlers
 from services.intake.app.attachments import AddAttachment
 from services.intake.app.handlers import Numbering, RegisterTicket
-from services.intake.domain.attachments import AttachmentTooLarge, UnsupportedAttachmentType
+from services.intake.domain.attachments import (
+    AttachmentTooLarge,
+    EmptyAttachment,
+    UnsupportedAttachmentType,
+)
 from services.intake.domain.config import TenantConfig
 from services.intake.tests.unit.fakes import FakeBlobs, FakeUnitOfWork
 from shared.errors import NotFound
@@ -49,7 +53,11 @@ async def test_a_png_named_pdf_is_stored_as_png_and_announced():
 
 @pytest.mark.parametrize(
     ("content", "error"),
-    [(PNG + b"\x00" * 100, AttachmentTooLarge), (b"MZ\x90\x00", UnsupportedAttachmentType)],
+    [
+        (PNG + b"\x00" * 100, AttachmentTooLarge),
+        (b"MZ\x90\x00", UnsupportedAttachmentType),
+        (b"", EmptyAttachment),
+    ],
 )
 async def test_a_refused_attachment_stores_nothing(content, error):
     uow, blobs = FakeUnitOfWork(), FakeBlobs()
@@ -63,7 +71,7 @@ async def test_a_refused_attachment_stores_nothing(content, error):
 async def test_the_tenant_limit_overrides_the_default():
     uow, blobs = FakeUnitOfWork(), FakeBlobs()
     ticket = await ticket_in(uow)
-    uow.tenants.rows["acme"] = TenantConfig(max_attachment_bytes=50)
+    uow.tenants.provision("acme", TenantConfig(max_attachment_bytes=50))
     with pytest.raises(AttachmentTooLarge):
         await add(uow, blobs, ticket.ticket_id, PNG)
 
@@ -71,3 +79,11 @@ async def test_the_tenant_limit_overrides_the_default():
 async def test_an_unknown_ticket_is_404():
     with pytest.raises(NotFound):
         await add(FakeUnitOfWork(), FakeBlobs(), "nope", PNG)
+
+
+async def test_a_stored_file_keeps_only_a_safe_base_name():
+    uow, blobs = FakeUnitOfWork(), FakeBlobs()
+    ticket = await ticket_in(uow)
+    added = await add(uow, blobs, ticket.ticket_id, PNG, filename="../../x\r\n.png")
+    assert added.filename == "x.png"
+    assert uow.published[-1].payload.filename == "x.png"

@@ -4,9 +4,12 @@ import zipfile
 import pytest
 
 from services.intake.domain.attachments import (
+    MAX_FILENAME,
     AttachmentPolicy,
     AttachmentTooLarge,
+    EmptyAttachment,
     UnsupportedAttachmentType,
+    safe_filename,
     sniff,
 )
 from services.intake.domain.config import DEFAULT_CONTENT_TYPES
@@ -76,3 +79,40 @@ def test_allowing_zip_allows_office_documents():
     big = AttachmentPolicy(10_000, frozenset({"application/zip"}))
     docx = zipped("[Content_Types].xml", "word/document.xml")
     assert big.accept(docx).endswith("wordprocessingml.document")
+
+
+def test_an_empty_file_is_refused_naming_its_field():
+    policy = AttachmentPolicy(100, frozenset(DEFAULT_CONTENT_TYPES))
+    with pytest.raises(EmptyAttachment) as refused:
+        policy.accept(b"", "files.2")
+    assert list(refused.value.errors) == ["files.2"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("C:\\Users\\li\\photo.jpg", "photo.jpg"),
+        ("evil\r\nX-Injected: 1.txt", "evilX-Injected 1.txt"),
+        ("tab\there.txt", "tabhere.txt"),
+        ("\x00\x1f\x7f\x85.png", "png"),
+        (".hidden", "hidden"),
+        ('a<b>c:"d"|e?f*.txt', "abcdef.txt"),
+        ("  spaced  ", "spaced"),
+        ("...", "attachment"),
+        ("", "attachment"),
+        (None, "attachment"),
+        ("报告 2026.docx", "报告 2026.docx"),
+        ("Заявление.pdf", "Заявление.pdf"),
+    ],
+)
+def test_a_file_name_is_reduced_to_a_safe_base_name(given, kept):
+    assert safe_filename(given) == kept
+
+
+def test_a_long_file_name_is_cut_keeping_its_extension():
+    cut = safe_filename("x" * 400 + ".pdf")
+    assert (len(cut), cut[-4:]) == (MAX_FILENAME, ".pdf")
+    assert len(safe_filename("y" * 400)) == MAX_FILENAME

@@ -35,7 +35,7 @@ async def register(uow, **overrides):
 
 
 def quarantining(uow):
-    uow.tenants.rows["acme"] = TenantConfig(quarantine_unknown_contacts=True)
+    uow.tenants.provision("acme", TenantConfig(quarantine_unknown_contacts=True))
     return uow
 
 
@@ -119,7 +119,7 @@ async def test_a_closed_original_or_a_late_complaint_is_not_a_repeat():
 
 async def test_the_window_is_per_tenant():
     uow = FakeUnitOfWork()
-    uow.tenants.rows["acme"] = TenantConfig(repeat_window_minutes=30)
+    uow.tenants.provision("acme", TenantConfig(repeat_window_minutes=30))
     await register(uow)
     uow.advance(timedelta(minutes=31))
     assert (await register(uow, external_ref="call-2")).repeat_of is None
@@ -128,8 +128,9 @@ async def test_the_window_is_per_tenant():
 async def test_the_tenant_mask_and_matrix_number_and_prioritise():
     uow = FakeUnitOfWork()
     rows = [["P1", "P1", "P1"], ["P1", "P1", "P1"], ["P1", "P1", "P1"]]
-    uow.tenants.rows["acme"] = TenantConfig.model_validate(
-        {"number_mask": "{type}{yy}{seq:8}", "priority_matrix": rows}
+    uow.tenants.provision(
+        "acme",
+        TenantConfig.model_validate({"number_mask": "{type}{yy}{seq:8}", "priority_matrix": rows}),
     )
     ticket = await register(uow, type="repair")
     assert ticket.number == "repair2600000001"
@@ -154,5 +155,5 @@ async def test_saving_an_unverified_contact_releases_nothing():
 
 async def test_the_date_in_the_number_follows_the_tenant_time_zone():
     uow = FakeUnitOfWork()  # 2026-03-07 16:30 UTC: already the 8th in Shanghai
-    uow.tenants.rows["acme"] = TenantConfig(time_zone="Europe/Moscow")
+    uow.tenants.provision("acme", TenantConfig(time_zone="Europe/Moscow"))
     assert (await register(uow)).number == "acme-20260307-000001"
