@@ -5,8 +5,44 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import InvalidFields, RequestError
+
+
+class FieldProblem(BaseModel):
+    field: str
+    reason: str
+
+
+class FieldErrorsBody(BaseModel):
+    detail: list[FieldProblem]
+
+
+class Refusal(BaseModel):
+    # Some refusals say more: ``allowed`` (the possible commands), ``allowed_roles``.
+    model_config = ConfigDict(extra="allow")
+
+    message: str
+
+
+class RefusalBody(BaseModel):
+    detail: Refusal
+
+
+def refusal(description: str) -> dict[str, Any]:
+    return {"model": RefusalBody, "description": description}
+
+
+# Documented on every operation of every service: the answers install_http_basics gives.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: refusal("The request cannot be done; nothing was changed"),
+    403: refusal("The actor's role may not do this; `allowed_roles` when known"),
+    404: refusal("No such resource"),
+    409: refusal("Clashes with the current state; `allowed` lists what is possible now"),
+    422: {"model": FieldErrorsBody, "description": "Invalid fields, each one named"},
+}
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:
@@ -25,6 +61,14 @@ async def _validation_failed(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": field_errors(exc.errors())})
 
 
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette's own refusals (a malformed multipart body, an unknown path, a wrong
+    # method) in the same shape as ours.
+    assert isinstance(exc, StarletteHTTPException)
+    body = {"detail": {"message": str(exc.detail)}}
+    return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
+
+
 async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestError)
     if isinstance(exc, InvalidFields):  # the same body as a schema error
@@ -34,5 +78,6 @@ async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
 
 def install_http_basics(app: FastAPI) -> None:
     """Error bodies every service shares."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_failed)
     app.add_exception_handler(RequestError, _request_refused)

@@ -13,7 +13,7 @@ from shared.clock import Clock, SystemClock
 from shared.dlq import http as dead_letters_http
 from shared.dlq.desk import DeadLetterDesk
 from shared.health import Readiness, at_most, install_health, loops_alive
-from shared.http import install_http_basics
+from shared.http import ERROR_RESPONSES, install_http_basics
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.delivery import MessageHandler
 from shared.metrics import (
@@ -102,7 +102,11 @@ class ServiceKit:
             on_shutdown=shutdown,
             loops=background,
         )
-        app = FastAPI(title=f"ticketflow {self.settings.service_name}", lifespan=runtime.lifespan)
+        app = FastAPI(
+            title=f"ticketflow {self.settings.service_name}",
+            lifespan=runtime.lifespan,
+            responses=ERROR_RESPONSES,
+        )
         setattr(app.state, context[0], context[1])
         app.state.dead_letters = DeadLetterDesk(
             self.settings.kafka_bootstrap_servers, self.topics, sorted(self._topics),

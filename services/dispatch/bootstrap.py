@@ -8,7 +8,6 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
 from services.dispatch.bootstrap_types import DispatchContext
 from services.dispatch.entrypoints import http_admin, http_commands, http_queries, kafka
-from services.dispatch.entrypoints.errors import install_error_handlers
 from services.dispatch.settings import DispatchSettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -34,11 +33,9 @@ def create_app(
     )
     kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx))
     kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx))
-    app = kit.app(
+    return kit.app(
         context=("dispatch", ctx),
         routers=[http_commands.router, http_queries.router, http_admin.router],
         indexes=INDEXES,
         produces=[topics.dispatch_events, topics.upstream_submissions],
     )
-    install_error_handlers(app)
-    return app

@@ -1,6 +1,6 @@
 """Who holds the ticket: release, assign (派单), accept (接单/签单), start, transfer (转派)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.dispatch.domain.commands import Command
 from services.dispatch.domain.errors import Forbidden, InvalidField
@@ -15,6 +15,25 @@ from shared.events.dispatch import (
     TicketTransferredPayload,
 )
 from shared.events.vocabulary import Severity
+
+# An engineer who is already on site may still record the visit that has just begun.
+APPOINTMENT_GRACE = timedelta(hours=1)
+# How far ahead a visit can be agreed: beyond it a date is a typo (2062 for 2026).
+APPOINTMENT_HORIZON = timedelta(days=90)
+LONGEST_APPOINTMENT = timedelta(days=7)
+
+
+def check_appointment(appointment: Appointment, now: datetime) -> None:
+    """The agreed window lies ahead (or has just begun), within the horizon, and is a visit
+    rather than a season."""
+    if appointment.starts_at < now - APPOINTMENT_GRACE:
+        raise InvalidField("appointment.starts_at", f"is in the past (now is {now.isoformat()})")
+    if appointment.starts_at > now + APPOINTMENT_HORIZON:
+        days = APPOINTMENT_HORIZON.days
+        raise InvalidField("appointment.starts_at", f"is more than {days} days ahead")
+    if appointment.ends_at - appointment.starts_at > LONGEST_APPOINTMENT:
+        days = LONGEST_APPOINTMENT.days
+        raise InvalidField("appointment.ends_at", f"a window is at most {days} days long")
 
 
 class AssignmentCommands(WorkOrderState):
@@ -41,6 +60,8 @@ class AssignmentCommands(WorkOrderState):
             raise Forbidden(f"only the assignee {self.assignee} may accept", sorted(OVERRIDERS))
         if self.needs_onsite and appointment is None:
             raise InvalidField("appointment", "required: the ticket needs an on-site visit")
+        if appointment is not None:
+            check_appointment(appointment, now)
         self.appointment = appointment
         assignee = self.assignee or actor.id
         payload = TicketAcceptedPayload(assignee=assignee, appointment=appointment)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from shared.errors import Conflict, RequestError
+from shared.errors import Conflict, InvalidFields, RequestError
 
 
 class IllegalTransition(Conflict):
@@ -20,15 +20,11 @@ class Forbidden(RequestError):
         return {"message": self.message, "allowed_roles": self.allowed_roles}
 
 
-class InvalidField(RequestError):
-    """A field the command needs in this situation is missing or wrong."""
-
-    status_code = 422
+class InvalidField(InvalidFields):
+    """A field the command needs in this situation is missing or wrong (a 422 naming it,
+    like a schema error)."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        super().__init__({field: reason})
         self.field = field
         self.reason = reason
-
-    def detail(self) -> dict[str, object]:
-        return {"field": self.field, "reason": self.reason}

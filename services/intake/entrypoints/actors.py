@@ -8,7 +8,9 @@ from shared.events import Actor
 
 
 def actor(
-    actor_id: Annotated[str, Header(alias="X-Actor-Id")] = "api",
-    actor_role: Annotated[str, Header(alias="X-Actor-Role")] = "requester",
+    actor_id: Annotated[str, Header(alias="X-Actor-Id", min_length=1, max_length=100)] = "api",
+    actor_role: Annotated[
+        str, Header(alias="X-Actor-Role", min_length=1, max_length=50)
+    ] = "requester",
 ) -> Actor:
     return Actor(id=actor_id, role=actor_role)

@@ -17,8 +17,15 @@ from services.intake.entrypoints.context import context
 from services.intake.entrypoints.views import TicketView, view
 from shared.events import Actor
 from shared.events.submissions import Submission
+from shared.http import refusal
 
-router = APIRouter(tags=["attachments"])
+router = APIRouter(
+    tags=["attachments"],
+    responses={
+        413: refusal("The file exceeds the tenant's limit"),
+        415: refusal("The file's sniffed type is not allowed for the tenant"),
+    },
+)
 
 
 class AttachmentView(BaseModel):
@@ -60,6 +67,9 @@ async def upload(
     "/tickets/with-attachments",
     status_code=status.HTTP_201_CREATED,
     response_model=TicketWithAttachments,
+    responses={
+        200: {"model": TicketWithAttachments, "description": "A resubmission: the original"}
+    },
 )
 async def register_with_attachments(
     submission: Annotated[str, Form(description="the Submission as JSON")],

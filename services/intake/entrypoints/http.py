@@ -14,7 +14,12 @@ from shared.events.submissions import Submission
 router = APIRouter(tags=["tickets"])
 
 
-@router.post("/tickets", status_code=status.HTTP_201_CREATED, response_model=TicketView)
+@router.post(
+    "/tickets",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TicketView,
+    responses={200: {"model": TicketView, "description": "A resubmission: the original"}},
+)
 async def register_ticket(
     submission: Submission,
     request: Request,

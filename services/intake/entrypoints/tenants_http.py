@@ -32,7 +32,12 @@ def _view(tenant: Tenant) -> TenantView:
     return TenantView(tenant_id=tenant.tenant_id, name=tenant.name, configured=bool(tenant.config))
 
 
-@router.put("/tenants/{tenant_id}", response_model=TenantView, status_code=status.HTTP_201_CREATED)
+@router.put(
+    "/tenants/{tenant_id}",
+    response_model=TenantView,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": TenantView, "description": "Already provisioned: renamed"}},
+)
 async def provision_tenant(
     tenant_id: TenantId, body: TenantBody, request: Request, response: Response
 ) -> TenantView:

@@ -1,6 +1,6 @@
 """The rules inside the commands: required fields, who may act, what each change carries."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -46,6 +46,38 @@ def test_onsite_acceptance_keeps_the_window_and_a_sign_off_needs_none():
     assert accepted.payload.appointment == WINDOW
     assert onsite.appointment == WINDOW
     assert (desk.status, desk.appointment) == (S.ACCEPTED, None)
+
+
+def window(starts_in: timedelta, lasts: timedelta = timedelta(hours=2)) -> Appointment:
+    return Appointment(starts_at=NOW + starts_in, ends_at=NOW + starts_in + lasts)
+
+
+@pytest.mark.parametrize(
+    ("appointment", "field"),
+    [
+        (Appointment(starts_at=datetime(1999, 1, 1, 9, tzinfo=UTC),
+                     ends_at=datetime(1999, 1, 1, 11, tzinfo=UTC)), "appointment.starts_at"),
+        (window(-timedelta(hours=1, minutes=1)), "appointment.starts_at"),
+        (window(timedelta(days=91)), "appointment.starts_at"),
+        (window(timedelta(hours=1), lasts=timedelta(days=8)), "appointment.ends_at"),
+    ],
+    ids=["1999", "over an hour ago", "beyond 90 days", "eight days long"],
+)  # fmt: skip
+def test_an_appointment_must_lie_ahead_within_the_horizon(appointment, field):
+    wo = order(S.ASSIGNED, needs_onsite=True)
+    with pytest.raises(InvalidField) as refused:
+        wo.accept(appointment, actor("field_engineer"), NOW)
+    assert refused.value.field == field
+    assert (wo.status, wo.events, wo.appointment) == (S.ASSIGNED, [], None)
+
+
+@pytest.mark.parametrize(
+    "starts_in", [-timedelta(minutes=59), timedelta(0), timedelta(days=89)], ids=repr
+)
+def test_an_appointment_just_begun_or_weeks_ahead_is_accepted(starts_in):
+    wo = order(S.ASSIGNED, needs_onsite=True)
+    wo.accept(window(starts_in), actor("field_engineer"), NOW)
+    assert wo.appointment == window(starts_in)
 
 
 def test_only_the_assignee_or_a_supervisor_accepts():
