@@ -26,6 +26,7 @@ from shared.metrics import (
 from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
+from shared.outbox import http as parked_outbox_http
 from shared.outbox.wiring import create_relay
 from shared.runtime import BackgroundLoop, Hook, Runtime
 from shared.settings import StandardSettings
@@ -112,7 +113,11 @@ class ServiceKit:
             self.settings.kafka_bootstrap_servers, self.topics, sorted(self._topics),
             self._group_ids,
         )  # fmt: skip
-        for router in [*routers, dead_letters_http.router]:
+        operator_routers = [dead_letters_http.router]
+        if relaying:
+            app.state.outbox = MongoOutboxStore(self.db)
+            operator_routers.append(parked_outbox_http.router)
+        for router in [*routers, *operator_routers]:
             app.include_router(router)
         install_http_basics(app)
         install_health(app, self._readiness(runtime, relaying))

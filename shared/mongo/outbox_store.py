@@ -1,11 +1,12 @@
 """The outbox collection: pending event messages written inside state-changing transactions."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opentelemetry import propagate
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -21,7 +22,11 @@ PENDING, SENT, PARKED = "pending", "sent", "parked"
 SENT_RETENTION = timedelta(days=7)
 
 COMMIT_ORDER = [("created_at", ASCENDING), ("position", ASCENDING)]
+_LATEST_FIRST = [("created_at", DESCENDING), ("position", DESCENDING)]
+# MongoDB keeps datetimes to the millisecond: order times are whole milliseconds.
+_TICK = timedelta(milliseconds=1)
 OUTBOX_INDEXES = [
+    IndexModel([("key", ASCENDING), ("created_at", DESCENDING), ("position", DESCENDING)]),
     IndexModel([("state", ASCENDING), ("created_at", ASCENDING), ("position", ASCENDING)]),
     IndexModel(
         [
@@ -65,8 +70,47 @@ async def append_to_outbox(
     topics: Topics,
     now: datetime,
 ) -> None:
-    if events:
-        await db[OUTBOX].insert_many(outbox_documents(events, topics, now), session=session)
+    """Write ``events`` to the outbox in the caller's transaction, each key's after the
+    key's earlier ones.
+
+    ``created_at`` orders a key's messages. It is the committing process's clock, but never
+    earlier than the key's latest message already in the outbox: two transactions that
+    change the same ticket conflict, so the one that commits second sees the first's
+    message here, and a replica whose clock runs behind cannot put its event first."""
+    if not events:
+        return
+    docs = outbox_documents(events, topics, _whole_millisecond(now))
+    for key in {doc["key"] for doc in docs}:
+        latest = await db[OUTBOX].find_one(
+            {"key": key}, {"created_at": 1}, sort=_LATEST_FIRST, session=session
+        )
+        if latest is None:
+            continue
+        floor = _aware(latest["created_at"]) + _TICK
+        for doc in docs:
+            if doc["key"] == key and doc["created_at"] < floor:
+                doc["created_at"] = floor
+    await db[OUTBOX].insert_many(docs, session=session)
+
+
+def _whole_millisecond(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    id: str
+    topic: str
+    key: str
+    event_type: str | None
+    failures: int
+    last_error: str | None
+    created_at: datetime
+    parked_at: datetime | None
 
 
 class MongoOutboxStore:
@@ -153,8 +197,49 @@ class MongoOutboxStore:
     async def parked_count(self) -> int:
         return await self._outbox.count_documents({"state": PARKED})
 
+    async def parked(self, limit: int) -> list[ParkedMessage]:
+        """The parked messages, oldest first."""
+        cursor = self._outbox.find({"state": PARKED}).sort(COMMIT_ORDER).limit(limit)
+        return [_parked(doc) async for doc in cursor]
+
+    async def unpark(self, ids: Sequence[str]) -> list[str]:
+        """Send these parked messages again (every parked one when ``ids`` is empty): they
+        become pending with no failures, and the relay takes them in their commit order."""
+        chosen = await self._parked_ids(ids)
+        await self._outbox.update_many(
+            {"_id": {"$in": chosen}, "state": PARKED},
+            {"$set": {"state": PENDING, "failures": 0, "lease_owner": None, "lease_until": None},
+             "$unset": {"parked_at": ""}},
+        )  # fmt: skip
+        return chosen
+
+    async def purge_parked(self, ids: Sequence[str]) -> list[str]:
+        """Give these parked messages up for good (every parked one when ``ids`` is empty)."""
+        chosen = await self._parked_ids(ids)
+        await self._outbox.delete_many({"_id": {"$in": chosen}, "state": PARKED})
+        return chosen
+
+    async def _parked_ids(self, ids: Sequence[str]) -> list[str]:
+        query: dict[str, Any] = {"state": PARKED}
+        if ids:
+            query["_id"] = {"$in": list(ids)}
+        return [doc["_id"] async for doc in self._outbox.find(query, {"_id": 1})]
+
     async def pending_count(self) -> int:
         return await self._outbox.count_documents({"state": PENDING})
+
+
+def _parked(doc: dict[str, Any]) -> ParkedMessage:
+    return ParkedMessage(
+        id=doc["_id"],
+        topic=doc["topic"],
+        key=bytes(doc["key"]).decode(errors="replace"),
+        event_type=doc.get("headers", {}).get("event_type"),
+        failures=int(doc.get("failures", 0)),
+        last_error=doc.get("last_error"),
+        created_at=_aware(doc["created_at"]),
+        parked_at=_aware(doc["parked_at"]) if doc.get("parked_at") else None,
+    )
 
 
 def _shard(doc: dict[str, Any]) -> int:

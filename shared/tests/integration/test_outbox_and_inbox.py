@@ -211,3 +211,25 @@ async def test_an_event_too_large_for_the_broker_is_parked_and_the_others_are_pu
     assert parked["failures"] == 2
     assert "MessageSizeTooLarge" in parked["last_error"]
     assert await store.parked_count() == 1
+
+
+async def test_a_parked_message_is_listed_replayed_or_purged(db):
+    store = MongoOutboxStore(db)
+    for i in range(3):
+        await db[OUTBOX].insert_one(
+            {"_id": f"p{i}", "topic": "t", "key": f"k{i}".encode(), "value": b"v",
+             "headers": {"event_type": "ticket.assigned"}, "state": "pending",
+             "shard": outbox_shard(f"k{i}".encode()), "created_at": T0, "position": i}
+        )  # fmt: skip
+        await store.claim("a", ALL, T0, LEASE, 10)
+        assert await store.record_failure("a", f"p{i}", f"refused {i}", T0, 1)
+    parked = await store.parked(10)
+    assert [(m.id, m.key, m.event_type, m.failures) for m in parked] == [
+        (f"p{i}", f"k{i}", "ticket.assigned", 1) for i in range(3)
+    ]
+    assert parked[0].last_error == "refused 0"
+    assert await store.unpark(["p1"]) == ["p1"]
+    assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 10)] == ["p1"]
+    assert sorted(await store.purge_parked([])) == ["p0", "p2"]
+    assert (await store.parked_count(), await db[OUTBOX].count_documents({})) == (0, 1)
+    assert await store.unpark(["p1", "nope"]) == []  # pending, not parked: left alone

@@ -2,15 +2,18 @@
 commits interleave and a lease runs out while a relay is still publishing."""
 
 import asyncio
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.clock import FakeClock
+from shared.events import TicketAssigned, TicketAssignedPayload, Topics
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.leases import MongoShardLeases
 from shared.mongo.outbox_store import OUTBOX, RELAY_LEASES, MongoOutboxStore
+from shared.mongo.unit_of_work import MongoUnitOfWork
 from shared.outbox.relay import OUTBOX_SHARDS, OutboxRelay, outbox_shard
 
 LEASE = timedelta(seconds=30)
@@ -136,3 +139,38 @@ async def test_a_lease_that_runs_out_mid_publish_keeps_every_ticket_in_order(db)
     assert await db[OUTBOX].count_documents({"state": "sent"}) == TICKETS * EVENTS_EACH
     assert len(wire.arrived) > TICKETS * EVENTS_EACH  # a's stale batch went out twice
     assert_commit_order_per_ticket(wire)
+
+
+async def test_a_replica_whose_clock_runs_behind_cannot_put_its_event_first(
+    db, mongo_client, namespace
+):
+    """Replica a commits e0 of a ticket, then replica b (its clock 10 s behind) commits e1
+    of the same ticket: the outbox orders e1 after e0, so it is published after it."""
+    await ensure_indexes(db, {})
+    topics = Topics(namespace)
+    ahead, behind = FakeClock(T0 + timedelta(seconds=10)), FakeClock(T0)
+    for clock, n in ((ahead, 0), (behind, 1), (behind, 2)):
+        async with MongoUnitOfWork(mongo_client, db, topics, clock) as uow:
+            uow.publish(numbered("t-1", n), numbered(f"other-{n}", n))
+            await uow.commit()
+    wire = SharedWire()
+    a = relay(db, FakeClock(T0 + timedelta(minutes=1)), wire, "a", batch_size=2)
+    while await db[OUTBOX].count_documents({"state": "pending"}):
+        await a.relay_once()
+    sent = [item.split(b"/", 1) for item in wire.first_arrivals()]
+    mine = [json.loads(value)["payload"]["assignee"] for key, value in sent if key == b"t-1"]
+    assert mine == ["e0", "e1", "e2"]
+    others = await db[OUTBOX].find({"key": {"$ne": b"t-1"}}).to_list()
+    assert {d["created_at"].replace(tzinfo=UTC) for d in others if d["key"] == b"other-1"} == {
+        T0
+    }  # a key with no earlier message keeps its own clock
+
+
+def numbered(ticket_id: str, n: int) -> TicketAssigned:
+    return TicketAssigned(
+        occurred_at=T0,
+        producer="test",
+        tenant_id="acme",
+        ticket_id=ticket_id,
+        payload=TicketAssignedPayload(assignee=f"e{n}", reason="rule"),
+    )
