@@ -53,3 +53,8 @@ class Conflict(RequestError):
 
 class TransientConflict(Exception):
     """A concurrent transaction touched the same data; running the use case again is safe."""
+
+
+class SharedTransactionAborted(Exception):
+    """A use case inside a batch's shared transaction hit a transient error: the whole
+    transaction is gone, so the batch is retried, never the use case alone in it."""

@@ -13,7 +13,7 @@ from aiokafka.errors import KafkaError, KafkaTimeoutError
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure, PyMongoError, WaitQueueTimeoutError
 
-from shared.errors import RequestError, TransientConflict
+from shared.errors import RequestError, SharedTransactionAborted, TransientConflict
 from shared.events.codec import MalformedEvent
 
 
@@ -31,8 +31,11 @@ _TRANSIENT_CODES = frozenset(
 )
 
 
+_TRANSIENT_TYPES = (TransientConflict, SharedTransactionAborted, ConnectionError, TimeoutError)
+
+
 def classify(error: BaseException) -> FailureKind:
-    if isinstance(error, TransientConflict | ConnectionError | TimeoutError):
+    if isinstance(error, _TRANSIENT_TYPES):
         return FailureKind.TRANSIENT
     if isinstance(error, PyMongoError):
         return FailureKind.TRANSIENT if _mongo_transient(error) else FailureKind.UNEXPECTED

@@ -1,9 +1,9 @@
 """What every service's bootstrap builds the same way, so that bootstrap.py holds only the
 service's own wiring (its unit of work, subscriptions, routers)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -26,11 +26,14 @@ from shared.metrics import (
 from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
+from shared.mongo.unit_of_work import MongoUnitOfWork, TransactionScope
 from shared.outbox import http as parked_outbox_http
 from shared.outbox.wiring import create_relay
 from shared.runtime import BackgroundLoop, Hook, Runtime
 from shared.settings import StandardSettings
 from shared.telemetry import create_tracer_provider, instrument_fastapi
+
+U = TypeVar("U", bound=MongoUnitOfWork)
 
 
 class ServiceKit:
@@ -57,14 +60,37 @@ class ServiceKit:
             settings, settings, self.db, self.clock, settings.service_name, self.replica
         )
         self.metrics = ServiceMetrics.create()
+        self.transactions = TransactionScope(
+            self.mongo, self.db, self.topics, self.clock, self.relay.wake
+        )
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
         self._subscribers: list[tuple[str, Any]] = []
 
-    def subscribe(self, topics: Sequence[str], group_id: str, handler: MessageHandler) -> None:
+    def units_of_work(self, kind: type[U], **extra: Any) -> Callable[[], U]:
+        """The service's unit-of-work factory: its transactions publish through the relay,
+        and inside a batch (see ``subscribe``) they join the batch's transaction."""
+        return partial(
+            kind, self.mongo, self.db, self.topics, self.clock, self.relay.wake,
+            scope=self.transactions, **extra,
+        )  # fmt: skip
+
+    def subscribe(
+        self,
+        topics: Sequence[str],
+        group_id: str,
+        handler: MessageHandler,
+        *,
+        batched: bool = False,
+    ) -> None:
+        """Consume ``topics`` at least once. ``batched``: each poll's records in one
+        transaction; only for handlers whose units of work come from ``units_of_work``
+        and that never leave one without committing after a write."""
         subscriber = subscribe(
             self.broker, self.settings, topics=topics, group_id=group_id, handler=handler,
             observer=self.metrics.for_consumer(group_id),
+            transactions=self.transactions if batched else None,
+            tracer=self.tracer.get_tracer("ticketflow.kafka"),
         )  # fmt: skip
         self._topics.update(topics)
         self._group_ids.append(group_id)

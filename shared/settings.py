@@ -42,6 +42,9 @@ class KafkaSettings(_Base):
     consumer_backoff_initial_s: float = Field(default=0.2, ge=0)
     consumer_backoff_max_s: float = Field(default=5.0, ge=0)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=6_000)
+    # Batch consumption (where a service turns it on): at most this many records per poll
+    # are handled in one transaction; 1 handles each in its own.
+    consumer_batch_max_records: int = Field(default=200, ge=1, le=5000)
     # How the topics a service creates are laid out. 1/1 on one local broker; in production
     # 3/2, so that acks=all means two brokers have every event (deploy/docker-compose.yml,
     # deploy/k8s). Topics that already exist are left as they are.

@@ -1,7 +1,5 @@
 """Wires dispatch: the only place that builds clients, repositories and entrypoints."""
 
-from functools import partial
-
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
@@ -24,15 +22,13 @@ def create_app(
     kit = ServiceKit(settings, clock, span_exporter)
     topics = kit.topics
     ctx = DispatchContext(
-        new_uow=partial(
-            DispatchMongoUnitOfWork, kit.mongo, kit.db, topics, kit.clock, kit.relay.wake
-        ),
+        new_uow=kit.units_of_work(DispatchMongoUnitOfWork),
         dispatch_centre=settings.dispatch_centre,
         static_rules=settings.assignment_rules,
         urge_threshold=settings.urge_escalation_threshold,
     )
-    kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx))
-    kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx))
+    kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx), batched=True)
+    kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx), batched=True)
     return kit.app(
         context=("dispatch", ctx),
         routers=[http_commands.router, http_queries.router, http_admin.router],

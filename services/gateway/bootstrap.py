@@ -1,7 +1,5 @@
 """Wires the gateway: the only place that builds clients, repositories and entrypoints."""
 
-from functools import partial
-
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
@@ -21,11 +19,11 @@ def create_app(
     """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     kit = ServiceKit(settings, clock, span_exporter)
     topics = kit.topics
-    uow = partial(GatewayMongoUnitOfWork, kit.mongo, kit.db, topics, kit.clock, kit.relay.wake)
-    ctx = GatewayContext(new_uow=uow)
+    ctx = GatewayContext(new_uow=kit.units_of_work(GatewayMongoUnitOfWork))
     kit.subscribe(
         [topics.intake_events, topics.dispatch_events, topics.sla_events],
         CONSUMER_GROUP,
         kafka.ticket_events(ctx),
+        batched=True,
     )
     return kit.app(context=("gateway", ctx), routers=[http.router], indexes=INDEXES)

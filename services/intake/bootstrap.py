@@ -1,6 +1,5 @@
 """Wires intake: the only place that builds clients, repositories and entrypoints."""
 
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -25,9 +24,7 @@ def create_app(
     kit = ServiceKit(settings, clock, span_exporter)
     topics = kit.topics
     ctx = IntakeContext(
-        new_uow=partial(
-            IntakeMongoUnitOfWork, kit.mongo, kit.db, topics, kit.clock, kit.relay.wake
-        ),
+        new_uow=kit.units_of_work(IntakeMongoUnitOfWork),
         numbering=Numbering(ZoneInfo(settings.number_time_zone), settings.tenant_defaults()),
         blobs=GridFsBlobs(kit.db),
     )

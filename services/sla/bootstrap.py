@@ -1,7 +1,6 @@
 """Wires the SLA service: the only place that builds clients, repositories and loops."""
 
 from datetime import timedelta
-from functools import partial
 
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -33,10 +32,7 @@ def create_app(
     """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     kit = ServiceKit(settings, clock, span_exporter)
     topics, db = kit.topics, kit.db
-    new_uow = partial(
-        SlaMongoUnitOfWork, kit.mongo, db, topics, kit.clock, kit.relay.wake,
-        shards=settings.timer_shards,
-    )  # fmt: skip
+    new_uow = kit.units_of_work(SlaMongoUnitOfWork, shards=settings.timer_shards)
     queue = MongoRecomputeQueue(db)
     ctx = SlaContext(new_uow, settings.autoclose_business_days, queue)
     replica = kit.replica
@@ -53,7 +49,7 @@ def create_app(
     # its way must not block the intake consumer that brings that registration.
     for topic in (topics.intake_events, topics.dispatch_events):
         group = f"{CONSUMER_GROUP}.{topic.rsplit('.', 2)[-2]}"
-        kit.subscribe([topic], group, kafka.ticket_events(ctx))
+        kit.subscribe([topic], group, kafka.ticket_events(ctx), batched=True)
     return kit.app(
         context=("sla", ctx),
         routers=[http.router],

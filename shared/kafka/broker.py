@@ -15,8 +15,10 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 
 from shared.events.topics import dead_letter_topic
+from shared.kafka.batches import BatchDelivery, SharedTransactions
 from shared.kafka.delivery import (
     DeliveryObserver,
     InboundMessage,
@@ -79,9 +81,14 @@ def subscribe(
     group_id: str,
     handler: MessageHandler,
     observer: DeliveryObserver | None = None,
+    transactions: SharedTransactions | None = None,
+    tracer: Tracer | None = None,
 ) -> Any:
     """Consume ``topics`` as consumer group ``group_id``, at least once, with DLQ; the
-    FastStream subscriber (its ``consumer`` is the running aiokafka consumer)."""
+    FastStream subscriber (its ``consumer`` is the running aiokafka consumer).
+
+    With ``transactions``, each poll's records are delivered as one batch in one shared
+    transaction (see :mod:`shared.kafka.batches`), and the offsets committed once."""
     policy = RetryPolicy(
         max_attempts=settings.consumer_max_attempts,
         initial_backoff_s=settings.consumer_backoff_initial_s,
@@ -89,25 +96,38 @@ def subscribe(
     )
     dead_letters = BrokerDeadLetters(broker, group_id)
     delivery = ReliableDelivery(handler, policy, dead_letters, observer=observer)
+    options: dict[str, Any] = {
+        "group_id": group_id,
+        "ack_policy": AT_LEAST_ONCE,
+        "auto_offset_reset": "earliest",
+        "session_timeout_ms": settings.consumer_session_timeout_ms,
+        "heartbeat_interval_ms": settings.consumer_session_timeout_ms // 4,
+    }
+    batch_size = settings.consumer_batch_max_records
+    if transactions is None or batch_size == 1:
 
-    async def on_message(msg: KafkaMessage) -> None:
-        await delivery(_inbound(msg))
+        async def on_message(msg: KafkaMessage) -> None:
+            await delivery(_inbound(msg.raw_message))
 
-    subscriber = broker.subscriber(
-        *topics,
-        group_id=group_id,
-        ack_policy=AT_LEAST_ONCE,
-        auto_offset_reset="earliest",
-        session_timeout_ms=settings.consumer_session_timeout_ms,
-        heartbeat_interval_ms=settings.consumer_session_timeout_ms // 4,
+        subscriber = broker.subscriber(*topics, **options)
+        subscriber(on_message)
+        return subscriber
+    batches = BatchDelivery(
+        handler, transactions, delivery, policy, observer=observer, tracer=tracer
     )
-    subscriber(on_message)
+
+    async def on_batch(msg: KafkaMessage) -> None:
+        records = msg.raw_message
+        await batches(
+            [_inbound(r) for r in (records if isinstance(records, tuple) else (records,))]
+        )
+
+    subscriber = broker.subscriber(*topics, batch=True, max_records=batch_size, **options)
+    subscriber(on_batch)
     return subscriber
 
 
-def _inbound(msg: KafkaMessage) -> InboundMessage:
-    record = msg.raw_message
-    assert not isinstance(record, tuple), "batch records are not delivered one by one"
+def _inbound(record: Any) -> InboundMessage:
     return InboundMessage(
         topic=record.topic,
         partition=record.partition,

@@ -55,7 +55,7 @@ class DeliveryObserver(Protocol):
     def dead_lettered(self, message: InboundMessage) -> None: ...
 
 
-class _Unobserved:
+class Unobserved:
     def handled(self, message: InboundMessage, seconds: float) -> None:
         return None
 
@@ -82,7 +82,7 @@ class ReliableDelivery:
         self._policy = policy
         self._dead_letters = dead_letters
         self._sleep = sleep
-        self._observer = observer or _Unobserved()
+        self._observer = observer or Unobserved()
 
     async def __call__(self, message: InboundMessage) -> None:
         failures = transient = 0

@@ -42,11 +42,13 @@ OUTBOX_INDEXES = [
 
 
 def outbox_documents(
-    events: Sequence[EventEnvelope], topics: Topics, now: datetime
+    events: Sequence[EventEnvelope], topics: Topics, now: datetime, first_position: int = 0
 ) -> list[dict[str, Any]]:
-    """Outbox documents for ``events``, carrying the current trace context for the relay."""
+    """Outbox documents for ``events``, carrying the current trace context for the relay;
+    numbered from ``first_position`` within their transaction."""
     trace_headers: dict[str, str] = {}
     propagate.inject(trace_headers)
+    now = _whole_millisecond(now)
     return [
         {
             "_id": str(event.event_id),
@@ -59,7 +61,7 @@ def outbox_documents(
             "created_at": now,
             "position": position,
         }
-        for position, event in enumerate(events)
+        for position, event in enumerate(events, start=first_position)
     ]
 
 
@@ -77,9 +79,16 @@ async def append_to_outbox(
     earlier than the key's latest message already in the outbox: two transactions that
     change the same ticket conflict, so the one that commits second sees the first's
     message here, and a replica whose clock runs behind cannot put its event first."""
-    if not events:
+    if events:
+        await insert_outbox(db, session, outbox_documents(events, topics, now))
+
+
+async def insert_outbox(
+    db: AsyncDatabase[Any], session: AsyncClientSession, docs: list[dict[str, Any]]
+) -> None:
+    """Insert outbox documents of one transaction, each key's after its earlier ones."""
+    if not docs:
         return
-    docs = outbox_documents(events, topics, _whole_millisecond(now))
     for key in {doc["key"] for doc in docs}:
         latest = await db[OUTBOX].find_one(
             {"key": key}, {"created_at": 1}, sort=_LATEST_FIRST, session=session

@@ -11,9 +11,17 @@ A service subclasses :class:`MongoUnitOfWork` and binds its repositories to
         await uow.commit()
 
 Leaving the block without :meth:`commit` aborts everything, events included.
+
+Batch consumption (:mod:`shared.kafka.batches`) runs the use cases of a whole polled batch
+inside one :class:`SharedTransaction`: a unit of work opened while one is current joins
+it instead of starting its own, and its ``commit`` hands its events and processed-event
+record to the shared transaction, which commits once for all. A use case that must undo
+its writes raises; returning without ``commit`` after writing would keep them in a batch.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -25,11 +33,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.clock import Clock
-from shared.errors import TransientConflict
+from shared.errors import SharedTransactionAborted, TransientConflict
 from shared.events.envelope import EventEnvelope
 from shared.events.topics import Topics
 from shared.failures import is_transient
-from shared.mongo.outbox_store import append_to_outbox
+from shared.mongo.outbox_store import append_to_outbox, insert_outbox, outbox_documents
 
 PROCESSED_EVENTS = "processed_events"
 
@@ -42,7 +50,25 @@ def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
     ]
 
 
-class MongoUnitOfWork:
+class SharedTransaction:
+    """The transaction of one batch: what its use cases committed, waiting for its end."""
+
+    def __init__(self, session: AsyncClientSession, started_at: datetime) -> None:
+        self.session = session
+        # One order time for the batch, the position counting across it: a key's events
+        # keep the order in which the batch's use cases committed them.
+        self.started_at = started_at
+        self.outbox: list[dict[str, Any]] = []
+        self.processed: list[dict[str, Any]] = []
+        self.seen: set[tuple[str, str]] = set()
+
+
+class TransactionScope:
+    """Where units of work find the shared transaction to join; one per service process.
+
+    The current transaction is context-local, so only the task running the batch (and
+    what it awaits) joins it; HTTP requests meanwhile keep their own transactions."""
+
     def __init__(
         self,
         client: AsyncMongoClient[Any],
@@ -51,13 +77,65 @@ class MongoUnitOfWork:
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
+        self._client, self._db, self._topics, self._clock = client, db, topics, clock
+        self._on_commit = on_commit
+        self._current: ContextVar[SharedTransaction | None] = ContextVar(
+            f"shared_transaction_{id(self)}", default=None
+        )
+
+    def current(self) -> SharedTransaction | None:
+        return self._current.get()
+
+    @contextlib.asynccontextmanager
+    async def shared(self) -> AsyncIterator[SharedTransaction]:
+        """One transaction for everything the block's units of work commit; committed at
+        the end of the block, aborted if it raises."""
+        session = self._client.start_session()
+        await session.start_transaction()
+        shared = SharedTransaction(session, self._clock.now())
+        token = self._current.set(shared)
+        try:
+            yield shared
+            await self._commit(shared)
+        except PyMongoError as error:
+            if is_transient(error):
+                raise TransientConflict(str(error)) from error
+            raise
+        finally:
+            self._current.reset(token)
+            if session.in_transaction:
+                await session.abort_transaction()
+            await session.end_session()
+        if shared.outbox:
+            self._on_commit()
+
+    async def _commit(self, shared: SharedTransaction) -> None:
+        if shared.processed:
+            await self._db[PROCESSED_EVENTS].insert_many(shared.processed, session=shared.session)
+        await insert_outbox(self._db, shared.session, shared.outbox)
+        await shared.session.commit_transaction()
+
+
+class MongoUnitOfWork:
+    def __init__(
+        self,
+        client: AsyncMongoClient[Any],
+        db: AsyncDatabase[Any],
+        topics: Topics,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+        scope: TransactionScope | None = None,
+    ) -> None:
         self.client = client
         self.db = db
         self.clock = clock
         self._topics = topics
         self._on_commit = on_commit
+        self._scope = scope
         self._events: list[EventEnvelope] = []
         self._session: AsyncClientSession | None = None
+        self._shared: SharedTransaction | None = None
+        self._processed: list[dict[str, Any]] = []
 
     @property
     def session(self) -> AsyncClientSession:
@@ -69,9 +147,13 @@ class MongoUnitOfWork:
         return self.clock.now()
 
     async def __aenter__(self) -> Self:
-        self._session = self.client.start_session()
-        await self._session.start_transaction()
-        self._events = []
+        self._shared = self._scope.current() if self._scope else None
+        if self._shared is not None:
+            self._session = self._shared.session
+        else:
+            self._session = self.client.start_session()
+            await self._session.start_transaction()
+        self._events, self._processed = [], []
         self._bind(self._session)
         return self
 
@@ -84,6 +166,15 @@ class MongoUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._shared is not None:
+            self._session = self._shared = None
+            # Retrying the use case alone cannot help: the batch's transaction is aborted,
+            # or its snapshot older than the conflict.
+            if isinstance(exc, TransientConflict) or (
+                isinstance(exc, PyMongoError) and is_transient(exc)
+            ):
+                raise SharedTransactionAborted(str(exc)) from exc
+            return
         session = self.session
         try:
             if session.in_transaction:
@@ -104,13 +195,39 @@ class MongoUnitOfWork:
         must return without further writes.
         """
         record = {"consumer": consumer, "event_id": str(event_id), "processed_at": self.now()}
+        if self._shared is not None:
+            return await self._already_processed_in_batch(record)
         try:
             await self.db[PROCESSED_EVENTS].insert_one(record, session=self.session)
         except DuplicateKeyError:
             return True
         return False
 
+    async def _already_processed_in_batch(self, record: dict[str, Any]) -> bool:
+        # A duplicate key would abort the whole shared transaction: look first instead, and
+        # insert the records of the whole batch when it commits.
+        assert self._shared is not None
+        key = (record["consumer"], record["event_id"])
+        if key in self._shared.seen:
+            return True
+        query = {"consumer": key[0], "event_id": key[1]}
+        if await self.db[PROCESSED_EVENTS].find_one(query, {"_id": 1}, session=self.session):
+            self._shared.seen.add(key)
+            return True
+        self._processed.append(record)
+        return False
+
     async def commit(self) -> None:
+        if self._shared is not None:
+            shared = self._shared
+            # Built now, so that each event carries the trace of the message that caused it.
+            shared.outbox += outbox_documents(
+                self._events, self._topics, shared.started_at, first_position=len(shared.outbox)
+            )
+            shared.processed.extend(self._processed)
+            shared.seen.update((r["consumer"], r["event_id"]) for r in self._processed)
+            self._events, self._processed = [], []
+            return
         await append_to_outbox(self.db, self.session, self._events, self._topics, self.now())
         await self.session.commit_transaction()
         if self._events:

@@ -67,6 +67,46 @@ async def kafka_mongo_floor(endpoints: Endpoints, count: int) -> Rate:
         await client.close()
 
 
+async def kafka_mongo_batch_floor(endpoints: Endpoints, count: int) -> Rate:
+    """The same hops in batches: each poll's records in one transaction of N inserts, one
+    offset commit per poll."""
+    topic, db_name = f"floorb-{uuid4().hex[:8]}", f"floorb_{uuid4().hex[:8]}"
+    await ensure_topics(endpoints.kafka_bootstrap, [topic])
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(endpoints.mongo_url)
+    collection = client[db_name]["hops"]
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=endpoints.kafka_bootstrap, group_id=topic,
+        auto_offset_reset="earliest", enable_auto_commit=False,
+    )  # fmt: skip
+    producer = AIOKafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap, linger_ms=2)
+    await consumer.start()
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"warm-up", key=b"0")
+        await consumer.getone()
+        await consumer.commit()
+        start = time.perf_counter()
+        for i in range(count):
+            await producer.send(topic, f"{i}".encode(), key=f"{i % 64}".encode())
+        await producer.flush()
+        seen = 0
+        while seen < count:
+            polled = await consumer.getmany(timeout_ms=200, max_records=200)
+            records = [r for batch in polled.values() for r in batch]
+            if not records:
+                continue
+            async with client.start_session() as session, await session.start_transaction():
+                await collection.insert_many([{"v": r.value} for r in records], session=session)
+            await consumer.commit()
+            seen += len(records)
+        return Rate(count, time.perf_counter() - start)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+        await client.drop_database(db_name)
+        await client.close()
+
+
 def print_ratio(name: str, measured: Rate, floor: Rate) -> None:
     print(
         f"{name}: {measured.per_second:,.0f}/s  floor {floor.per_second:,.0f}/s  "

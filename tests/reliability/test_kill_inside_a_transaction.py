@@ -29,7 +29,10 @@ from tests.reliability.harness import TRANSIENT_RETRY, crash_inside_a_transactio
 
 pytestmark = pytest.mark.timeout(420)
 
-EVENTS, RATE, KILL_AFTER = 300, 100, 60
+EVENTS, RATE = 300, 100
+# Armed after this many committed transactions, so that the kill lands mid-load: dispatch
+# commits a batch of events per transaction, intake one submission per transaction.
+DISPATCH_KILL_AFTER, INTAKE_KILL_AFTER = 8, 60
 ADMIN = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
 # Long enough for the server to reap the killed process's transaction and then some.
 RECOVERY_TIMEOUT_S = 240.0
@@ -72,7 +75,7 @@ async def test_dispatch_killed_inside_a_transaction_assigns_every_ticket_once(
     try:
         async with (
             TopicRecorder(infra.kafka_bootstrap, topics.dispatch_events) as published,
-            crash_inside_a_transaction("dispatch", env, tmp_path, KILL_AFTER) as crash,
+            crash_inside_a_transaction("dispatch", env, tmp_path, DISPATCH_KILL_AFTER) as crash,
         ):
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{crash.port}") as client:
                 rule = {"order": 1, "assignee": "li.wei"}
@@ -131,7 +134,7 @@ async def test_intake_killed_inside_a_transaction_registers_every_submission_onc
     try:
         async with (
             TopicRecorder(infra.kafka_bootstrap, topics.intake_events) as published,
-            crash_inside_a_transaction("intake", env, tmp_path, KILL_AFTER) as crash,
+            crash_inside_a_transaction("intake", env, tmp_path, INTAKE_KILL_AFTER) as crash,
         ):
             await provision_tenant(f"http://127.0.0.1:{crash.port}", "acme")
             await asyncio.gather(

@@ -1,0 +1,129 @@
+"""At-least-once delivery of a polled batch: one shared transaction for all of it.
+
+Handlers keep their per-event signature. The whole batch runs in partition order inside
+one :class:`~shared.mongo.unit_of_work.SharedTransaction` (their processed-event records
+and outbox messages are written together at its end) and the offsets are committed once,
+after it. If any handler fails, nothing of the batch was kept: it is split in halves, and
+each half delivered in turn (the first before the second, so every key's order holds),
+until the failing message is alone and goes the per-message way
+(:class:`~shared.kafka.delivery.ReliableDelivery`: retried, or dead-lettered). So one bad
+event costs about log2(batch) extra rounds, and only it is retried or dead-lettered.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any, Protocol
+
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind, Tracer
+
+from shared.failures import FailureKind, classify
+from shared.kafka.delivery import (
+    DeliveryObserver,
+    InboundMessage,
+    MessageHandler,
+    RetryPolicy,
+    Unobserved,
+)
+
+log = logging.getLogger(__name__)
+
+# A batch that keeps meeting transient conflicts is split: smaller ones conflict less.
+TRANSIENT_ROUNDS = 3
+
+
+class SharedTransactions(Protocol):
+    def shared(self) -> AbstractAsyncContextManager[Any]: ...
+
+
+class BatchDelivery:
+    def __init__(
+        self,
+        handler: MessageHandler,
+        transactions: SharedTransactions,
+        single: MessageHandler,
+        policy: RetryPolicy,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observer: DeliveryObserver | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
+        self._handler = handler
+        self._tracer = tracer
+        self._transactions = transactions
+        self._single = single
+        self._policy = policy
+        self._sleep = sleep
+        self._observer = observer or Unobserved()
+
+    async def __call__(self, messages: Sequence[InboundMessage]) -> None:
+        if len(messages) == 1:
+            with self._span(messages[0]):
+                await self._single(messages[0])
+            return
+        if not messages or await self._together(messages):
+            return
+        half = len(messages) // 2
+        await self(messages[:half])
+        await self(messages[half:])
+
+    async def _together(self, messages: Sequence[InboundMessage]) -> bool:
+        """True once the batch committed; False when it should be split."""
+        for attempt in range(1, TRANSIENT_ROUNDS + 1):
+            started = time.perf_counter()
+            try:
+                async with self._transactions.shared():
+                    for message in messages:
+                        with self._span(message):
+                            await self._handler(message)
+            # Nothing of the batch was kept: split it; a lone bad one goes the per-message way.
+            except Exception as error:  # noqa: BLE001
+                if classify(error) is not FailureKind.TRANSIENT:
+                    _log_split(messages, error)
+                    return False
+                _log_transient(messages, error, attempt)
+                await self._sleep(self._policy.backoff(attempt))
+                continue
+            each = (time.perf_counter() - started) / len(messages)
+            for message in messages:
+                self._observer.handled(message, each)
+            return True
+        return False
+
+    def _span(self, message: InboundMessage) -> AbstractContextManager[Any]:
+        """Each message's handling continues its producer's trace (the broker's span is the
+        batch's, linked to them all), and what it publishes carries that trace on."""
+        if self._tracer is None:
+            return contextlib.nullcontext()
+        carrier = {k: v.decode(errors="replace") for k, v in message.headers.items()}
+        return self._tracer.start_as_current_span(
+            f"{message.topic} handle",
+            context=propagate.extract(carrier),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.kafka.partition": message.partition,
+                        "messaging.kafka.offset": message.offset},
+        )  # fmt: skip
+
+
+def _log_split(messages: Sequence[InboundMessage], error: Exception) -> None:
+    log.info(
+        "a batch of %d failed (%s), delivering it in halves",
+        len(messages), type(error).__name__, extra=_span(messages),
+    )  # fmt: skip
+
+
+def _log_transient(messages: Sequence[InboundMessage], error: Exception, attempt: int) -> None:
+    log.warning(
+        "transient failure of a batch of %d, retrying: %s: %s",
+        len(messages), type(error).__name__, " ".join(str(error).split())[:300],
+        extra=_span(messages) | {"attempt": attempt},
+    )  # fmt: skip
+
+
+def _span(messages: Sequence[InboundMessage]) -> dict[str, object]:
+    first, last = messages[0], messages[-1]
+    return {"topic": first.topic, "from": f"{first.partition}/{first.offset}",
+            "to": f"{last.partition}/{last.offset}"}  # fmt: skip
