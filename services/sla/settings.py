@@ -9,8 +9,9 @@ class SlaSettings(StandardSettings):
     mongo_db: str = "ticketflow_sla"
     # Business days after 回单 (resolved) before sla.autoclose_due; 0 disables auto-close.
     autoclose_business_days: int = Field(default=3, ge=0)
-    # The scheduler polls the due-timer index this often (bounds breach lateness).
-    scheduler_poll_interval_s: float = Field(default=0.2, gt=0)
+    # The scheduler polls the due-timer index this often: timers fire at most this late,
+    # and each poll is a query on the server every service shares.
+    scheduler_poll_interval_s: float = Field(default=1.0, gt=0)
     scheduler_batch_size: int = Field(default=500, ge=1)
     # Due tickets fired side by side (each in its own transaction).
     scheduler_concurrency: int = Field(default=8, ge=1)
