@@ -29,12 +29,17 @@ def create_app(
         blobs=GridFsBlobs(kit.db),
     )
     # One consumer group per input, so a slow one never holds the others back.
-    kit.subscribe([topics.upstream_submissions], CONSUMER_GROUP, kafka.SubmissionConsumer(ctx))
+    kit.subscribe(
+        [topics.upstream_submissions], CONSUMER_GROUP, kafka.SubmissionConsumer(ctx), batched=True
+    )
     kit.subscribe(
         [topics.upstream_customers], f"{CONSUMER_GROUP}.customers", kafka.CustomerConsumer(ctx)
     )
     kit.subscribe(
-        [topics.dispatch_events], f"{CONSUMER_GROUP}.closures", kafka.dispatch_events(ctx)
+        [topics.dispatch_events],
+        f"{CONSUMER_GROUP}.closures",
+        kafka.dispatch_events(ctx),
+        batched=True,
     )
     routers = [m.router for m in (http, attachments_http, customers_http, tenants_http)]
     return kit.app(

@@ -54,7 +54,7 @@ class MongoShardLeases:
         await self._members.update_one({"_id": self._me}, {"$set": {"seen_at": now}}, upsert=True)
         live = await self._members.count_documents({"seen_at": {"$gt": now - self._lease}})
         fair = math.ceil(self._count / max(live, 1))
-        mine = [s for s in range(self._count) if await self._hold(s, now, keep=True)]
+        mine = await self._renew(now)
         for extra in mine[fair:]:
             await self._shards.update_one(
                 {"_id": extra, "owner": self._me}, {"$set": {"lease_until": None}}
@@ -63,26 +63,23 @@ class MongoShardLeases:
         for shard in range(self._count):
             if len(mine) >= fair:
                 break
-            if shard not in mine and await self._hold(shard, now, keep=False):
+            if shard not in mine and await self._claim(shard, now):
                 mine.append(shard)
         return sorted(mine)
 
-    async def _hold(self, shard: int, now: datetime, keep: bool) -> bool:
-        """Renew (keep) our lease on ``shard``, or claim it if it is free."""
-        if keep:
-            claimable: dict[str, Any] = {
-                "_id": shard,
-                "owner": self._me,
-                "lease_until": {"$gt": now},
-            }
-        else:
-            claimable = {
-                "_id": shard,
-                "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}],
-            }
+    async def _renew(self, now: datetime) -> list[int]:
+        """Extend every lease of ours that has not lapsed, in one write; the shards held."""
+        ours = {"owner": self._me, "lease_until": {"$gt": now}}
+        await self._shards.update_many(ours, {"$set": {"lease_until": now + self._lease}})
+        held = self._shards.find({"owner": self._me, "lease_until": {"$gt": now}}, {"_id": 1})
+        return sorted(doc["_id"] for doc in await held.to_list())
+
+    async def _claim(self, shard: int, now: datetime) -> bool:
+        """Take ``shard`` if it is free: never leased, or its lease lapsed."""
+        claimable = {"_id": shard, "lease_until": {"$not": {"$gt": now}}}
         update = {"$set": {"owner": self._me, "lease_until": now + self._lease}}
         try:
-            result = await self._shards.update_one(claimable, update, upsert=not keep)
+            result = await self._shards.update_one(claimable, update, upsert=True)
         except DuplicateKeyError:
             return False  # somebody else holds it
         return result.matched_count == 1 or result.upserted_id is not None

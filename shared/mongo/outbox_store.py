@@ -133,12 +133,13 @@ class MongoOutboxStore:
         wanted = _claimable_prefixes(candidates, owner, now)
         if not wanted:
             return []
-        free_or_mine = {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now}},
-                                {"lease_owner": owner}]}  # fmt: skip
-        await self._outbox.update_many(
-            {"_id": {"$in": wanted}, "state": PENDING, **free_or_mine},
-            {"$set": {"lease_owner": owner, "lease_until": now + lease}},
-        )
+        lease_it = {"$set": {"lease_owner": owner, "lease_until": now + lease}}
+        # Free ones and our own in two updates: a filter with $or is a collection scan on
+        # some MongoDB-compatible servers, and the outbox holds a week of sent messages.
+        for free_or_mine in ({"lease_until": {"$not": {"$gte": now}}}, {"lease_owner": owner}):
+            await self._outbox.update_many(
+                {"_id": {"$in": wanted}, "state": PENDING, **free_or_mine}, lease_it
+            )
         leased = self._outbox.find({"_id": {"$in": wanted}, "lease_owner": owner, "state": PENDING})
         held = {doc["_id"]: doc for doc in await leased.to_list()}
         claimed, dropped = _in_order(candidates, held)

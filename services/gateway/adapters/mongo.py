@@ -1,12 +1,13 @@
 """The ticket read model in MongoDB."""
 
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.gateway.domain.projection import ViewChange
+from services.gateway.domain.projection import ViewUpdate
 from shared.mongo.unit_of_work import MongoUnitOfWork
 
 TICKETS = "tickets"
@@ -32,24 +33,20 @@ class MongoTicketViews:
         self._tickets = db[TICKETS]
         self._session = session
 
-    async def apply(self, change: ViewChange) -> None:
+    async def aspect_stamps(self, ticket_id: str) -> dict[str, datetime]:
+        doc = await self._tickets.find_one(
+            {"_id": ticket_id}, {"aspect_at": 1}, session=self._session
+        )
+        return dict(doc.get("aspect_at", {})) if doc else {}
+
+    async def save(self, ticket_id: str, update: ViewUpdate) -> None:
+        stamps = {f"aspect_at.{aspect}": at for aspect, at in update.stamps.items()}
         await self._tickets.update_one(
-            {"_id": change.ticket_id},
-            {
-                "$set": {**change.facts, "tenant_id": change.tenant_id},
-                "$setOnInsert": {"ticket_id": change.ticket_id},
-            },
+            {"_id": ticket_id},
+            {"$set": update.fields | stamps, "$setOnInsert": {"ticket_id": ticket_id}},
             upsert=True,
             session=self._session,
         )
-        for aspect, fields in change.aspects.items():
-            stamp = f"aspect_at.{aspect}"
-            newer = {"$or": [{stamp: None}, {stamp: {"$lte": change.at}}]}
-            await self._tickets.update_one(
-                {"_id": change.ticket_id, **newer},
-                {"$set": {**fields, stamp: change.at}},
-                session=self._session,
-            )
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None:
         return await self._tickets.find_one({"_id": ticket_id}, _HIDDEN, session=self._session)

@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from services.gateway.app.ports import NewUnitOfWork
-from services.gateway.domain.projection import ViewChange
+from services.gateway.domain.projection import ViewChange, update_for
 from shared.errors import NotFound
 
 CONSUMER = "gateway"
@@ -14,7 +14,10 @@ async def project(event_id: UUID, change: ViewChange, new_uow: NewUnitOfWork) ->
     async with new_uow() as uow:
         if await uow.already_processed(CONSUMER, event_id):
             return
-        await uow.views.apply(change)
+        # Read and written in one transaction: a concurrent write to the ticket conflicts
+        # and the use case runs again on what it wrote.
+        stamps = await uow.views.aspect_stamps(change.ticket_id)
+        await uow.views.save(change.ticket_id, update_for(change, stamps))
         await uow.commit()
 
 

@@ -1,14 +1,17 @@
 """What the gateway's read-model use cases need from the outside world."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
-from services.gateway.domain.projection import ViewChange
+from services.gateway.domain.projection import ViewUpdate
 from shared.ports import UnitOfWork
 
 
 class TicketViews(Protocol):
-    async def apply(self, change: ViewChange) -> None: ...
+    async def aspect_stamps(self, ticket_id: str) -> dict[str, datetime]: ...
+
+    async def save(self, ticket_id: str, update: ViewUpdate) -> None: ...
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None: ...
 

@@ -6,7 +6,7 @@ aspect is applied only when the event is newer than the one that last set that a
 Facts (number, subject, resolution, …) never conflict and are always applied.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,28 @@ class ViewChange:
     at: datetime
     facts: Fields = field(default_factory=dict)
     aspects: dict[str, Fields] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ViewUpdate:
+    """What to write: ``fields`` of the view, and when each aspect written was last set."""
+
+    fields: Fields
+    stamps: dict[str, datetime]
+
+
+def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate:
+    """The newer aspect wins: ``change`` sets its facts always, and each of its aspects
+    unless the view's ``stamps`` say a later event already set that aspect. Equal times
+    apply, so a redelivered event writes what it wrote the first time."""
+    fields = {**change.facts, "tenant_id": change.tenant_id}
+    applied: dict[str, datetime] = {}
+    for aspect, values in change.aspects.items():
+        last = stamps.get(aspect)
+        if last is None or last <= change.at:
+            fields |= values
+            applied[aspect] = change.at
+    return ViewUpdate(fields, applied)
 
 
 def _change(event: EventEnvelope, facts: Fields | None = None, **aspects: Fields) -> ViewChange:

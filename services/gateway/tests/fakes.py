@@ -1,22 +1,22 @@
-"""An in-memory read model applying ViewChanges with the same rules as the Mongo adapter."""
+"""An in-memory read model: it stores what the domain's update says, like the adapter."""
 
+from datetime import datetime
 from typing import Any
 
-from services.gateway.domain.projection import ViewChange
+from services.gateway.domain.projection import ViewUpdate
 
 
 class InMemoryTicketViews:
     def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
 
-    async def apply(self, change: ViewChange) -> None:
-        doc = self.docs.setdefault(change.ticket_id, {"ticket_id": change.ticket_id})
-        doc.update(change.facts | {"tenant_id": change.tenant_id})
-        stamps = doc.setdefault("aspect_at", {})
-        for aspect, fields in change.aspects.items():
-            if stamps.get(aspect) is None or stamps[aspect] <= change.at:
-                doc.update(fields)
-                stamps[aspect] = change.at
+    async def aspect_stamps(self, ticket_id: str) -> dict[str, datetime]:
+        return dict(self.docs.get(ticket_id, {}).get("aspect_at", {}))
+
+    async def save(self, ticket_id: str, update: ViewUpdate) -> None:
+        doc = self.docs.setdefault(ticket_id, {"ticket_id": ticket_id})
+        doc.update(update.fields)
+        doc.setdefault("aspect_at", {}).update(update.stamps)
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None:
         doc = self.docs.get(ticket_id)

@@ -189,7 +189,7 @@ class MongoRecomputeQueue:
         self._jobs = db[RECOMPUTE_JOBS]
 
     async def claim(self, owner: str, now: datetime, lease_s: float) -> RecomputeBatch | None:
-        free = {"pending": True, "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}
+        free = {"pending": True, "lease_until": {"$not": {"$gte": now}}}
         job = await self._jobs.find_one_and_update(
             free,
             {"$set": {"lease_owner": owner, "lease_until": now + timedelta(seconds=lease_s)}},

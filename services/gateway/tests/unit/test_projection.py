@@ -104,7 +104,9 @@ def workflow() -> list:
 async def _apply_all(events) -> dict:
     views = InMemoryTicketViews()
     for event in events:
-        await views.apply(projection.PROJECTIONS[type(event)](event))
+        change = projection.PROJECTIONS[type(event)](event)
+        update = projection.update_for(change, await views.aspect_stamps(change.ticket_id))
+        await views.save(change.ticket_id, update)
     doc = await views.get("t-1")
     assert doc is not None
     return doc
@@ -125,3 +127,22 @@ async def test_any_arrival_order_and_redelivery_gives_the_same_view(order, redel
     events = workflow()
     shuffled = [events[i] for i in order] + [events[i] for i in redelivered]
     assert await _apply_all(shuffled) == await _apply_all(events)
+
+
+def _status_change(at: datetime) -> projection.ViewChange:
+    return projection.ViewChange(
+        "t-1", "acme", at, {"subject": "x"}, {"status": {"status": "assigned"}}
+    )
+
+
+def test_an_aspect_set_by_a_later_event_is_kept_and_the_facts_still_apply():
+    update = projection.update_for(_status_change(_later(5)), {"status": _later(9)})
+    assert update.fields == {"subject": "x", "tenant_id": "acme"}
+    assert update.stamps == {}
+
+
+def test_an_aspect_set_earlier_or_never_is_overwritten_and_restamped():
+    for stamps in ({}, {"status": _later(1)}, {"status": _later(5)}, {"severity": _later(9)}):
+        update = projection.update_for(_status_change(_later(5)), stamps)
+        assert update.fields["status"] == "assigned"
+        assert update.stamps == {"status": _later(5)}
