@@ -30,9 +30,9 @@ from tests.reliability.harness import TRANSIENT_RETRY, crash_inside_a_transactio
 pytestmark = pytest.mark.timeout(420)
 
 EVENTS, RATE = 300, 100
-# Armed after this many committed transactions, so that the kill lands mid-load: dispatch
-# commits a batch of events per transaction, intake one submission per transaction.
-DISPATCH_KILL_AFTER, INTAKE_KILL_AFTER = 8, 60
+# Armed after this many committed transactions, so that the kill lands mid-load: both
+# commit the records of one poll per transaction.
+DISPATCH_KILL_AFTER = INTAKE_KILL_AFTER = 8
 ADMIN = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
 # Long enough for the server to reap the killed process's transaction and then some.
 RECOVERY_TIMEOUT_S = 240.0
