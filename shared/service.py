@@ -56,13 +56,9 @@ class ServiceKit:
         self.db = self.mongo[settings.mongo_db]
         self.broker = create_broker(settings, settings.service_name, self.tracer)
         self.replica = settings.replica()
-        self.relay, self._publisher = create_relay(
-            settings, settings, self.db, self.clock, settings.service_name, self.replica
-        )
+        self.relay, self._publisher = create_relay(settings, self.db, self.clock, self.replica)
         self.metrics = ServiceMetrics.create()
-        self.transactions = TransactionScope(
-            self.mongo, self.db, self.topics, self.clock, self.relay.wake
-        )
+        self.transactions = TransactionScope(self.mongo, self.db, self.clock, self.relay.wake)
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
         self._subscribers: list[tuple[str, Any]] = []
@@ -86,6 +82,7 @@ class ServiceKit:
         """Consume ``topics`` at least once. ``batched``: each poll's records in one
         transaction; only for handlers whose units of work come from ``units_of_work``
         and that never leave one without committing after a write."""
+        group_id = self.settings.consumer_group(group_id)
         subscriber = subscribe(
             self.broker, self.settings, topics=topics, group_id=group_id, handler=handler,
             observer=self.metrics.for_consumer(group_id),
@@ -99,13 +96,14 @@ class ServiceKit:
     def app(
         self,
         *,
-        context: tuple[str, Any],
+        context: Any,
         routers: Sequence[APIRouter],
         indexes: Mapping[str, Sequence[IndexModel]],
         produces: Sequence[str] = (),
         loops: Sequence[BackgroundLoop] = (),
     ) -> FastAPI:
-        """The ASGI app whose lifespan starts everything; ``context`` lands on app.state.
+        """The ASGI app whose lifespan starts everything; ``context`` (the wired dependencies
+        its entrypoints are handed) lands on ``app.state.context``.
 
         The outbox relay runs only for a service that ``produces`` topics.
         """
@@ -134,7 +132,7 @@ class ServiceKit:
             lifespan=runtime.lifespan,
             responses=ERROR_RESPONSES,
         )
-        setattr(app.state, context[0], context[1])
+        app.state.context = context
         app.state.dead_letters = DeadLetterDesk(
             self.settings.kafka_bootstrap_servers, self.topics, sorted(self._topics),
             self._group_ids,

@@ -63,6 +63,14 @@ class KafkaSettings(_Base):
     def topics(self) -> Topics:
         return Topics(self.topic_namespace)
 
+    def consumer_group(self, name: str) -> str:
+        """Consumer groups belong to a namespace like its topics, so that deployments (and
+        tests) sharing a broker never join each other's groups. The default namespace keeps
+        the bare names its offsets were committed under."""
+        if self.topic_namespace == Topics.namespace:
+            return name
+        return f"{self.topic_namespace}.{name}"
+
 
 class MongoSettings(_Base):
     mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
-from services.dispatch.bootstrap_types import DispatchContext
+from services.dispatch.app.context import DispatchContext
 from services.dispatch.entrypoints import http_admin, http_commands, http_queries, kafka
 from services.dispatch.settings import DispatchSettings
 from shared.clock import Clock
@@ -30,7 +30,7 @@ def create_app(
     kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx), batched=True)
     kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx), batched=True)
     return kit.app(
-        context=("dispatch", ctx),
+        context=ctx,
         routers=[http_commands.router, http_queries.router, http_admin.router],
         indexes=INDEXES,
         produces=[topics.dispatch_events, topics.upstream_submissions],

@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 from shared.settings import StandardSettings
 
 

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.gateway.adapters.mongo import INDEXES, GatewayMongoUnitOfWork
-from services.gateway.bootstrap_types import GatewayContext
+from services.gateway.app.context import GatewayContext
 from services.gateway.entrypoints import http, kafka
 from services.gateway.settings import GatewaySettings
 from shared.clock import Clock
@@ -26,4 +26,4 @@ def create_app(
         kafka.ticket_events(ctx),
         batched=True,
     )
-    return kit.app(context=("gateway", ctx), routers=[http.router], indexes=INDEXES)
+    return kit.app(context=ctx, routers=[http.router], indexes=INDEXES)

@@ -7,8 +7,8 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.intake.adapters.attachments import GridFsBlobs
 from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
+from services.intake.app.context import IntakeContext
 from services.intake.app.handlers import Numbering
-from services.intake.bootstrap_types import IntakeContext
 from services.intake.entrypoints import attachments_http, customers_http, http, kafka, tenants_http
 from services.intake.settings import IntakeSettings
 from shared.clock import Clock
@@ -43,7 +43,7 @@ def create_app(
     )
     routers = [m.router for m in (http, attachments_http, customers_http, tenants_http)]
     return kit.app(
-        context=("intake", ctx),
+        context=ctx,
         routers=routers,
         indexes=INDEXES,
         produces=[topics.intake_events],

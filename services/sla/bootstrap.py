@@ -11,9 +11,9 @@ from services.sla.adapters.mongo import (
     MongoRecomputeQueue,
     SlaMongoUnitOfWork,
 )
+from services.sla.app.context import SlaContext
 from services.sla.app.recompute import RecomputeWorker
 from services.sla.app.scheduler import TimerScheduler
-from services.sla.bootstrap_types import SlaContext
 from services.sla.entrypoints import http, kafka
 from services.sla.settings import SlaSettings
 from shared.clock import Clock
@@ -51,7 +51,7 @@ def create_app(
         group = f"{CONSUMER_GROUP}.{topic.rsplit('.', 2)[-2]}"
         kit.subscribe([topic], group, kafka.ticket_events(ctx), batched=True)
     return kit.app(
-        context=("sla", ctx),
+        context=ctx,
         routers=[http.router],
         indexes={**INDEXES, **lease_indexes(*TIMER_LEASES)},
         produces=[topics.sla_events],

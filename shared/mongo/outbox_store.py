@@ -41,46 +41,67 @@ OUTBOX_INDEXES = [
 ]
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for the relay to publish: an event, or another service's input (dispatch's
+    follow-up submissions to intake). ``message_id`` is the outbox document's id."""
+
+    message_id: str
+    topic: str
+    key: bytes
+    value: bytes
+    headers: dict[str, str]
+
+
+def outgoing_event(event: EventEnvelope, topics: Topics) -> Outgoing:
+    return Outgoing(
+        str(event.event_id),
+        getattr(topics, event.topic_attr),
+        event.key,
+        encode_event(event),
+        {"event_type": event.event_type},
+    )
+
+
 def outbox_documents(
-    events: Sequence[EventEnvelope], topics: Topics, now: datetime, first_position: int = 0
+    messages: Sequence[Outgoing], now: datetime, first_position: int = 0
 ) -> list[dict[str, Any]]:
-    """Outbox documents for ``events``, carrying the current trace context for the relay;
+    """Outbox documents for ``messages``, carrying the current trace context for the relay;
     numbered from ``first_position`` within their transaction."""
     trace_headers: dict[str, str] = {}
     propagate.inject(trace_headers)
     now = _whole_millisecond(now)
     return [
         {
-            "_id": str(event.event_id),
-            "topic": getattr(topics, event.topic_attr),
-            "key": event.key,
-            "value": encode_event(event),
-            "headers": trace_headers | {"event_type": event.event_type},
+            "_id": message.message_id,
+            "topic": message.topic,
+            "key": message.key,
+            "value": message.value,
+            "headers": trace_headers | message.headers,
             "state": PENDING,
-            "shard": outbox_shard(event.key),
+            "shard": outbox_shard(message.key),
             "created_at": now,
             "position": position,
         }
-        for position, event in enumerate(events, start=first_position)
+        for position, message in enumerate(messages, start=first_position)
     ]
 
 
 async def append_to_outbox(
     db: AsyncDatabase[Any],
     session: AsyncClientSession,
-    events: Sequence[EventEnvelope],
-    topics: Topics,
+    messages: Sequence[Outgoing],
     now: datetime,
 ) -> None:
-    """Write ``events`` to the outbox in the caller's transaction, each key's after the
+    """Write ``messages`` to the outbox in the caller's transaction, each key's after the
     key's earlier ones.
 
     ``created_at`` orders a key's messages. It is the committing process's clock, but never
     earlier than the key's latest message already in the outbox: two transactions that
     change the same ticket conflict, so the one that commits second sees the first's
     message here, and a replica whose clock runs behind cannot put its event first."""
-    if events:
-        await insert_outbox(db, session, outbox_documents(events, topics, now))
+    if messages:
+        await insert_outbox(db, session, outbox_documents(messages, now))
 
 
 async def insert_outbox(

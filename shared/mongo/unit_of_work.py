@@ -37,7 +37,13 @@ from shared.errors import SharedTransactionAborted, TransientConflict
 from shared.events.envelope import EventEnvelope
 from shared.events.topics import Topics
 from shared.failures import is_transient
-from shared.mongo.outbox_store import append_to_outbox, insert_outbox, outbox_documents
+from shared.mongo.outbox_store import (
+    Outgoing,
+    append_to_outbox,
+    insert_outbox,
+    outbox_documents,
+    outgoing_event,
+)
 
 PROCESSED_EVENTS = "processed_events"
 
@@ -73,11 +79,10 @@ class TransactionScope:
         self,
         client: AsyncMongoClient[Any],
         db: AsyncDatabase[Any],
-        topics: Topics,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
-        self._client, self._db, self._topics, self._clock = client, db, topics, clock
+        self._client, self._db, self._clock = client, db, clock
         self._on_commit = on_commit
         self._current: ContextVar[SharedTransaction | None] = ContextVar(
             f"shared_transaction_{id(self)}", default=None
@@ -132,7 +137,7 @@ class MongoUnitOfWork:
         self._topics = topics
         self._on_commit = on_commit
         self._scope = scope
-        self._events: list[EventEnvelope] = []
+        self._outgoing: list[Outgoing] = []
         self._session: AsyncClientSession | None = None
         self._shared: SharedTransaction | None = None
         self._processed: list[dict[str, Any]] = []
@@ -153,7 +158,7 @@ class MongoUnitOfWork:
         else:
             self._session = self.client.start_session()
             await self._session.start_transaction()
-        self._events, self._processed = [], []
+        self._outgoing, self._processed = [], []
         self._bind(self._session)
         return self
 
@@ -186,7 +191,11 @@ class MongoUnitOfWork:
             raise TransientConflict(str(exc)) from exc
 
     def publish(self, *events: EventEnvelope) -> None:
-        self._events.extend(events)
+        self._outgoing.extend(outgoing_event(event, self._topics) for event in events)
+
+    def send(self, message: Outgoing) -> None:
+        """Publish a message that is not one of the service's events, with them."""
+        self._outgoing.append(message)
 
     async def already_processed(self, consumer: str, event_id: UUID) -> bool:
         """Record that ``consumer`` handles ``event_id`` in this transaction; True if it did.
@@ -222,14 +231,14 @@ class MongoUnitOfWork:
             shared = self._shared
             # Built now, so that each event carries the trace of the message that caused it.
             shared.outbox += outbox_documents(
-                self._events, self._topics, shared.started_at, first_position=len(shared.outbox)
+                self._outgoing, shared.started_at, first_position=len(shared.outbox)
             )
             shared.processed.extend(self._processed)
             shared.seen.update((r["consumer"], r["event_id"]) for r in self._processed)
-            self._events, self._processed = [], []
+            self._outgoing, self._processed = [], []
             return
-        await append_to_outbox(self.db, self.session, self._events, self._topics, self.now())
+        await append_to_outbox(self.db, self.session, self._outgoing, self.now())
         await self.session.commit_transaction()
-        if self._events:
+        if self._outgoing:
             self._on_commit()
-        self._events = []
+        self._outgoing = []

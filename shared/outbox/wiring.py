@@ -10,18 +10,14 @@ from shared.kafka.producer import KafkaOutboxPublisher
 from shared.mongo.leases import MongoShardLeases
 from shared.mongo.outbox_store import RELAY_LEASES, MongoOutboxStore
 from shared.outbox.relay import OUTBOX_SHARDS, OutboxRelay
-from shared.settings import KafkaSettings, OutboxSettings
+from shared.settings import StandardSettings
 
 
 def create_relay(
-    kafka: KafkaSettings,
-    settings: OutboxSettings,
-    db: AsyncDatabase[Any],
-    clock: Clock,
-    client_id: str,
-    replica: str,
+    settings: StandardSettings, db: AsyncDatabase[Any], clock: Clock, replica: str
 ) -> tuple[OutboxRelay, KafkaOutboxPublisher]:
-    publisher = KafkaOutboxPublisher(kafka.kafka_bootstrap_servers, client_id)
+    """The relay of ``replica`` and the producer it publishes with."""
+    publisher = KafkaOutboxPublisher(settings.kafka_bootstrap_servers, settings.service_name)
     lease = timedelta(seconds=settings.outbox_lease_s)
     owner = f"{replica}-relay"
     relay = OutboxRelay(

@@ -1,9 +1,31 @@
-"""Events as other services would publish them, for tests that feed a consumer."""
+"""What other systems would send, for tests: upstream submissions, and events as other
+services would publish them for tests that feed a consumer."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from shared.events import TicketRegistered, TicketRegisteredPayload
+from shared.events.submissions import Submission
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
+
+
+def submission_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid upstream submission as JSON fields: a phoned-in complaint to tenant acme."""
+    fields: dict[str, Any] = {
+        "tenant_id": "acme",
+        "source": "phone",
+        "external_ref": "call-1",
+        "type": "complaint",
+        "subject": "Parcel lost",
+        "contact": {"phone": "+8613800000000"},
+        "urgency": 2,
+        "impact": 1,
+    }
+    return fields | overrides
+
+
+def submission(**overrides: Any) -> Submission:
+    return Submission.model_validate(submission_fields(**overrides))
 
 
 def ticket_registered(

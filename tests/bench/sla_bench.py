@@ -36,9 +36,9 @@ from shared.events.sla import SlaBreached
 from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
 from shared.mongo.indexes import ensure_indexes
 from shared.testing.apps import running
-from shared.testing.infra import servers_for_tests
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
+from tests.support.infra import servers_for_tests
 
 TARGET_S = 5
 BATCH = 5_000

@@ -1,6 +1,6 @@
 """A consumer process whose handler never finishes: the test kills it mid-handler.
 
-Usage: python -m shared.tests.integration.hanging_consumer BOOTSTRAP TOPIC GROUP MARKER_FILE
+Usage: python -m tests.integration.hanging_consumer BOOTSTRAP TOPIC GROUP MARKER_FILE
 """
 
 import asyncio

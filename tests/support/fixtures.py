@@ -13,7 +13,7 @@ from pymongo import AsyncMongoClient
 
 from deploy.local.infra import Endpoints
 from shared.settings import StandardSettings
-from shared.testing.infra import servers_for_tests
+from tests.support.infra import servers_for_tests
 
 S = TypeVar("S", bound=StandardSettings)
 

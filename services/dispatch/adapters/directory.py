@@ -12,7 +12,7 @@ from pymongo import ASCENDING, GEOSPHERE, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 
 STAFF, GROUPS, STATIONS, ROSTERS = "staff", "groups", "stations", "rosters"
 RULES, POLICIES = "routing_rules", "policies"

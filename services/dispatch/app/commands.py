@@ -8,7 +8,7 @@ from typing import TypeVar
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.ports import DispatchUnitOfWork
 from services.dispatch.app.workflow import execute
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.escalation import escalation_reason
 from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
 from services.dispatch.domain.work_order import WorkOrder

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.dispatch.app.ports import NewUnitOfWork
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events.submissions import Submission

@@ -3,7 +3,7 @@ station, then the dispatch centre."""
 
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.ports import DispatchUnitOfWork
-from services.dispatch.domain.routing import least_loaded, matching_rule
+from services.dispatch.domain.routing_rules import least_loaded, matching_rule
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import SYSTEM_ACTOR
 

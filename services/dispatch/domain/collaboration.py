@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import uuid4
 
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import InvalidField
 from services.dispatch.domain.state import WorkOrderState
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord

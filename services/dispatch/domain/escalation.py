@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import IllegalTransition, InvalidField
 from services.dispatch.domain.roles import Role
 from services.dispatch.domain.state import WorkOrderState

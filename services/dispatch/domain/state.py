@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.transitions import allowed_commands, transition
 from services.dispatch.domain.values import HistoryEntry, Resolution
 from shared.events import Actor, EventEnvelope, Frozen

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.dispatch.domain import roles as r
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import Forbidden, IllegalTransition
 from shared.events.vocabulary import TicketStatus as S
 

@@ -12,7 +12,7 @@ from shared.events import Actor
 
 
 def context(request: Request) -> DispatchContext:
-    ctx: DispatchContext = request.app.state.dispatch
+    ctx: DispatchContext = request.app.state.context
     return ctx
 
 
@@ -52,4 +52,4 @@ def target(
 
 Ctx = Annotated[DispatchContext, Depends(context)]
 Who = Annotated[Actor, Depends(actor)]
-On = Annotated[Target, Depends(target)]
+TargetTicket = Annotated[Target, Depends(target)]

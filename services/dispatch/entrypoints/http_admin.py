@@ -16,19 +16,19 @@ from services.dispatch.adapters.directory import (
     WORKFLOW_POLICY,
 )
 from services.dispatch.app import admin
-from services.dispatch.domain.routing import RoutingRule
-from services.dispatch.entrypoints import admin_schemas as a
+from services.dispatch.domain.routing_rules import RoutingRule
+from services.dispatch.entrypoints import admin_schemas
 from services.dispatch.entrypoints.deps import Ctx, Who
 from shared.errors import RequestError
 
 router = APIRouter(prefix="/admin/tenants/{tenant_id}", tags=["admin"])
 Doc = dict[str, Any]
-BODIES: dict[str, type[a.Item]] = {
-    STAFF: a.StaffBody,
-    GROUPS: a.GroupBody,
-    STATIONS: a.StationBody,
-    ROSTERS: a.RosterBody,
-    RULES: a.RuleBody,
+BODIES: dict[str, type[admin_schemas.Item]] = {
+    STAFF: admin_schemas.StaffBody,
+    GROUPS: admin_schemas.GroupBody,
+    STATIONS: admin_schemas.StationBody,
+    ROSTERS: admin_schemas.RosterBody,
+    RULES: admin_schemas.RuleBody,
 }
 PATHS = {
     "staff": STAFF,
@@ -48,7 +48,7 @@ def _kind(path: str) -> str:
 def _validated(kind: str, key: str, body: Doc) -> Doc:
     try:
         item = BODIES[kind].model_validate(body)
-        if isinstance(item, a.RuleBody):
+        if isinstance(item, admin_schemas.RuleBody):
             RoutingRule(rule_id=key, **item.model_dump())  # a rule must route somewhere
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
@@ -56,7 +56,7 @@ def _validated(kind: str, key: str, body: Doc) -> Doc:
 
 
 @router.put("/policy")
-async def put_policy(tenant_id: str, body: a.PolicyBody, ctx: Ctx, who: Who) -> Doc:
+async def put_policy(tenant_id: str, body: admin_schemas.PolicyBody, ctx: Ctx, who: Who) -> Doc:
     return await admin.put(ctx, who, POLICIES, tenant_id, WORKFLOW_POLICY, body.document())
 
 

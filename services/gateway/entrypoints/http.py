@@ -5,20 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from services.gateway.app import handlers
-from services.gateway.bootstrap_types import GatewayContext
+from services.gateway.entrypoints.deps import context
 from shared.events.vocabulary import TicketStatus
 
 router = APIRouter()
 
 
-def _ctx(request: Request) -> GatewayContext:
-    ctx: GatewayContext = request.app.state.gateway
-    return ctx
-
-
 @router.get("/tickets/{ticket_id}")
 async def get_ticket(ticket_id: str, request: Request) -> dict[str, Any]:
-    return await handlers.get_ticket(ticket_id, _ctx(request).new_uow)
+    return await handlers.get_ticket(ticket_id, context(request).new_uow)
 
 
 @router.get("/tickets")
@@ -29,4 +24,4 @@ async def list_tickets(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
     status_value = status.value if status else None
-    return await handlers.list_tickets(_ctx(request).new_uow, status_value, tenant_id, limit)
+    return await handlers.list_tickets(context(request).new_uow, status_value, tenant_id, limit)

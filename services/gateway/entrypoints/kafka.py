@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from services.gateway.app import handlers
-from services.gateway.bootstrap_types import GatewayContext
+from services.gateway.app.context import GatewayContext
 from services.gateway.domain import projection
 from services.gateway.domain.projection import ViewChange
 from shared.events import EventEnvelope

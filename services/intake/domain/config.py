@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from services.intake.domain.numbering import InvalidMask, NumberMask
 from services.intake.domain.priority import DEFAULT_MATRIX, Matrix
@@ -27,12 +27,24 @@ DEFAULT_CONTENT_TYPES = (
 Row = Annotated[list[Priority], Field(min_length=3, max_length=3)]
 
 
+def _mask_parses(mask: str) -> str:
+    try:
+        NumberMask(mask)
+    except InvalidMask as error:
+        raise ValueError(str(error)) from error
+    return mask
+
+
+# A ticket-number mask that parses (tenant configuration and the service's default).
+Mask = Annotated[str, AfterValidator(_mask_parses)]
+
+
 class TenantConfig(BaseModel):
     """What a tenant's admin sets with ``PUT /tenants/{id}/config``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    number_mask: str = DEFAULT_MASK
+    number_mask: Mask = DEFAULT_MASK
     # Rows are urgency 1..3, columns impact 1..3 (1 = high).
     priority_matrix: Annotated[list[Row], Field(min_length=3, max_length=3)] = Field(
         default_factory=lambda: [[DEFAULT_MATRIX[(u, i)] for i in (1, 2, 3)] for u in (1, 2, 3)]
@@ -45,15 +57,6 @@ class TenantConfig(BaseModel):
     repeat_same_service: bool = True
     max_attachment_bytes: int = Field(default=TEN_MB, ge=1, le=MAX_ATTACHMENT_BYTES)
     allowed_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
-
-    @field_validator("number_mask")
-    @classmethod
-    def _mask_parses(cls, mask: str) -> str:
-        try:
-            NumberMask(mask)
-        except InvalidMask as error:
-            raise ValueError(str(error)) from error
-        return mask
 
     @field_validator("time_zone")
     @classmethod

@@ -13,7 +13,7 @@ from services.intake.app.handlers import RegisterTicket
 from services.intake.domain.attachments import Attachment
 from services.intake.domain.config import MAX_ATTACHMENT_BYTES
 from services.intake.entrypoints.actors import actor
-from services.intake.entrypoints.context import context
+from services.intake.entrypoints.deps import context
 from services.intake.entrypoints.views import TicketView, view
 from shared.events import Actor
 from shared.events.submissions import Submission

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from services.intake.app import customers
 from services.intake.domain.contacts import Account
 from services.intake.entrypoints.actors import actor
-from services.intake.entrypoints.context import context
 from services.intake.entrypoints.customer_schemas import (
     AccountBody,
     AccountView,
@@ -18,6 +17,7 @@ from services.intake.entrypoints.customer_schemas import (
     ReleasedView,
     customer_view,
 )
+from services.intake.entrypoints.deps import context
 from shared.events import Actor
 
 router = APIRouter(tags=["customers"])

@@ -2,9 +2,9 @@
 
 from fastapi import Request
 
-from services.intake.bootstrap_types import IntakeContext
+from services.intake.app.context import IntakeContext
 
 
 def context(request: Request) -> IntakeContext:
-    ctx: IntakeContext = request.app.state.intake
+    ctx: IntakeContext = request.app.state.context
     return ctx

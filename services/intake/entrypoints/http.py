@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from services.intake.app import handlers
 from services.intake.entrypoints.actors import actor
-from services.intake.entrypoints.context import context
+from services.intake.entrypoints.deps import context
 from services.intake.entrypoints.views import TicketView, view
 from shared.events import Actor
 from shared.events.submissions import Submission

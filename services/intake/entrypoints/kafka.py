@@ -6,7 +6,7 @@ import logging
 from pydantic import ValidationError
 
 from services.intake.app import customers, handlers
-from services.intake.bootstrap_types import IntakeContext
+from services.intake.app.context import IntakeContext
 from services.intake.entrypoints.customer_schemas import ContactFields
 from shared.errors import InvalidFields
 from shared.events import Actor, FieldError, MalformedEvent

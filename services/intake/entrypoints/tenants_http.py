@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from services.intake.app import tenants
 from services.intake.domain.config import TenantConfig
 from services.intake.domain.tenants import Tenant
-from services.intake.entrypoints.context import context
+from services.intake.entrypoints.deps import context
 from shared.events.submissions import line
 
 router = APIRouter(tags=["tenants"])

@@ -43,22 +43,6 @@ def calendar_from(doc: Doc) -> Calendar:
     )
 
 
-def policy_document(policy: Policy) -> Doc:
-    return {
-        "policy_id": policy.policy_id,
-        "targets": [
-            {"metric": t.metric.value, "amount": t.amount, "unit": t.unit.value}
-            for t in policy.targets
-        ],
-        "types": sorted(policy.types),
-        "severities": sorted(policy.severities),
-        "priorities": sorted(policy.priorities),
-        "services": sorted(policy.services),
-        "thresholds": list(policy.thresholds),
-        "pause_statuses": sorted(policy.pause_statuses),
-    }
-
-
 def policy_from(doc: Doc) -> Policy:
     return Policy(
         policy_id=doc["policy_id"],

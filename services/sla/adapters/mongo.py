@@ -18,7 +18,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.sla.adapters.documents import (
     calendar_document,
     calendar_from,
-    policy_document,
     policy_from,
     ticket_document,
     ticket_from,
@@ -83,7 +82,7 @@ class MongoPolicyRepository:
         return tuple(policy_from(p) for p in doc["policies"]) if doc else None
 
     async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None:
-        doc = {"_id": tenant_id, "policies": [policy_document(p) for p in policies]}
+        doc = {"_id": tenant_id, "policies": [p.as_plain() for p in policies]}
         await self._policies.replace_one(
             {"_id": tenant_id}, doc, upsert=True, session=self._session
         )

@@ -1,9 +1,9 @@
 """SLA use cases: follow the ticket's events, fire due timers, explain a ticket's SLA."""
 
 from services.sla.app.ports import NewUnitOfWork, SlaUnitOfWork
-from services.sla.app.reactions import Rules, react
 from services.sla.domain.calendar import default_calendar
 from services.sla.domain.policy import TicketFacts, default_policies, select_policy
+from services.sla.domain.reactions import Rules, react
 from services.sla.domain.ticket_sla import TicketSla
 from services.sla.domain.timeline import SlaTimeline, timeline
 from shared.errors import NotFound

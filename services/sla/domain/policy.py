@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from services.sla.domain.calendar import Calendar, business_seconds_between, end_of_nth_business_day
 from shared.events.sla import SlaMetric
@@ -69,6 +70,23 @@ class Policy:
         if any(not 0 < p < 100 for p in self.thresholds):
             raise ValueError("warning thresholds are percentages between 1 and 99")
         object.__setattr__(self, "thresholds", tuple(sorted(set(self.thresholds))))
+
+    def as_plain(self) -> dict[str, Any]:
+        """Plain values only (strings, numbers, lists): what the API shows and the
+        database keeps."""
+        return {
+            "policy_id": self.policy_id,
+            "targets": [
+                {"metric": t.metric.value, "amount": t.amount, "unit": t.unit.value}
+                for t in self.targets
+            ],
+            "types": sorted(v.value for v in self.types),
+            "severities": sorted(v.value for v in self.severities),
+            "priorities": sorted(v.value for v in self.priorities),
+            "services": sorted(self.services),
+            "thresholds": list(self.thresholds),
+            "pause_statuses": sorted(v.value for v in self.pause_statuses),
+        }
 
     def matches(self, facts: TicketFacts) -> bool:
         return (

@@ -6,53 +6,47 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from services.sla.app import admin, handlers
-from services.sla.bootstrap_types import SlaContext
+from services.sla.entrypoints.deps import context
 from services.sla.entrypoints.schemas import (
     CalendarBody,
     HolidayList,
     PolicyList,
     Recomputed,
     calendar_view,
-    policy_view,
 )
 from shared.errors import NotFound
 
 router = APIRouter()
 
 
-def _ctx(request: Request) -> SlaContext:
-    ctx: SlaContext = request.app.state.sla
-    return ctx
-
-
 @router.get("/tickets/{ticket_id}/sla")
 async def ticket_sla(ticket_id: str, request: Request) -> dict[str, Any]:
     """Every clock with its policy, target, due instant, elapsed/remaining, pauses, firings."""
-    return asdict(await handlers.get_timeline(ticket_id, _ctx(request).new_uow))
+    return asdict(await handlers.get_timeline(ticket_id, context(request).new_uow))
 
 
 @router.get("/tenants/{tenant_id}/calendar")
 async def get_calendar(tenant_id: str, request: Request) -> dict[str, Any]:
-    calendar, own = await admin.get_calendar(tenant_id, _ctx(request).new_uow)
+    calendar, own = await admin.get_calendar(tenant_id, context(request).new_uow)
     return calendar_view(calendar, own)
 
 
 @router.put("/tenants/{tenant_id}/calendar")
 async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> Recomputed:
-    count = await admin.put_calendar(tenant_id, body.to_calendar(), _ctx(request).new_uow)
+    count = await admin.put_calendar(tenant_id, body.to_calendar(), context(request).new_uow)
     return Recomputed(open_tickets=count)
 
 
 @router.delete("/tenants/{tenant_id}/calendar")
 async def delete_calendar(tenant_id: str, request: Request) -> Recomputed:
-    count = await admin.delete_calendar(tenant_id, _ctx(request).new_uow)
+    count = await admin.delete_calendar(tenant_id, context(request).new_uow)
     return Recomputed(open_tickets=count)
 
 
 @router.post("/tenants/{tenant_id}/calendar/holidays")
 async def import_holidays(tenant_id: str, body: HolidayList, request: Request) -> dict[str, Any]:
     calendar = await admin.import_holidays(
-        tenant_id, body.holiday_dates(), body.extra_days(), body.replace, _ctx(request).new_uow
+        tenant_id, body.holiday_dates(), body.extra_days(), body.replace, context(request).new_uow
     )
     return calendar_view(calendar, True)
 
@@ -61,7 +55,7 @@ async def import_holidays(tenant_id: str, body: HolidayList, request: Request) -
 async def recompute_status(tenant_id: str, request: Request) -> dict[str, Any]:
     """The last change's retargeting: its generation, whether it is still running, and how
     many tickets it has retargeted."""
-    status = await _ctx(request).recompute_queue.status(tenant_id)
+    status = await context(request).recompute_queue.status(tenant_id)
     if status is None:
         raise NotFound(f"tenant {tenant_id} never changed its calendar or policies")
     return status
@@ -69,18 +63,18 @@ async def recompute_status(tenant_id: str, request: Request) -> dict[str, Any]:
 
 @router.get("/tenants/{tenant_id}/policies")
 async def get_policies(tenant_id: str, request: Request) -> dict[str, Any]:
-    policies, own = await admin.get_policies(tenant_id, _ctx(request).new_uow)
-    return {"own": own, "policies": [policy_view(p) for p in policies]}
+    policies, own = await admin.get_policies(tenant_id, context(request).new_uow)
+    return {"own": own, "policies": [p.as_plain() for p in policies]}
 
 
 @router.put("/tenants/{tenant_id}/policies")
 async def put_policies(tenant_id: str, body: PolicyList, request: Request) -> Recomputed:
     policies = [p.to_policy() for p in body.policies]
-    count = await admin.put_policies(tenant_id, policies, _ctx(request).new_uow)
+    count = await admin.put_policies(tenant_id, policies, context(request).new_uow)
     return Recomputed(open_tickets=count)
 
 
 @router.delete("/tenants/{tenant_id}/policies")
 async def delete_policies(tenant_id: str, request: Request) -> Recomputed:
-    count = await admin.delete_policies(tenant_id, _ctx(request).new_uow)
+    count = await admin.delete_policies(tenant_id, context(request).new_uow)
     return Recomputed(open_tickets=count)

@@ -1,8 +1,8 @@
 """The SLA service's Kafka entrypoint: intake and dispatch events of every ticket."""
 
 from services.sla.app import handlers
-from services.sla.app.reactions import REACTIONS
-from services.sla.bootstrap_types import SlaContext
+from services.sla.app.context import SlaContext
+from services.sla.domain.reactions import REACTIONS
 from shared.events import EventEnvelope, TicketRegistered
 from shared.events.dispatch import DISPATCH_EVENTS
 from shared.events.intake import TicketReleased

@@ -252,21 +252,6 @@ class PolicyList(_Body):
         return value
 
 
-def policy_view(policy: Policy) -> dict[str, Any]:
-    return {
-        "policy_id": policy.policy_id,
-        "targets": [
-            {"metric": t.metric, "amount": t.amount, "unit": t.unit} for t in policy.targets
-        ],
-        "types": sorted(policy.types),
-        "severities": sorted(policy.severities),
-        "priorities": sorted(policy.priorities),
-        "services": sorted(policy.services),
-        "thresholds": list(policy.thresholds),
-        "pause_statuses": sorted(policy.pause_statuses),
-    }
-
-
 class Recomputed(BaseModel):
     """The change is stored; this many open tickets are being retargeted in the background
     (``GET /tenants/{tenant_id}/recompute`` shows the progress)."""

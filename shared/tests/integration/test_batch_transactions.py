@@ -42,7 +42,7 @@ async def db(mongo_client, namespace):
 
 def wiring(mongo_client, db, namespace):
     topics, clock = Topics(namespace), FakeClock(T0)
-    scope = TransactionScope(mongo_client, db, topics, clock)
+    scope = TransactionScope(mongo_client, db, clock)
     new_uow = partial(MongoUnitOfWork, mongo_client, db, topics, clock, scope=scope)
 
     async def handle(message: InboundMessage) -> None:

@@ -24,7 +24,7 @@ async def test_ready_while_everything_runs_and_unready_once_a_loop_died(
         raise RuntimeError("timer loop bug")
 
     app = kit.app(
-        context=("kit", kit), routers=[], indexes={}, produces=[kit.topics.dispatch_events],
+        context=kit, routers=[], indexes={}, produces=[kit.topics.dispatch_events],
         loops=[timers],
     )  # fmt: skip
     try:

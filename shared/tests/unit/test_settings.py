@@ -29,3 +29,9 @@ def test_a_replica_is_its_configured_id_or_a_fresh_random_one():
     first, second = standard().replica(), standard().replica()
     assert first.startswith("x-")
     assert first != second
+
+
+def test_consumer_groups_are_per_namespace_and_the_default_keeps_its_bare_names():
+    assert standard().consumer_group("dispatch") == "dispatch"
+    assert standard(topic_namespace="t1a2").consumer_group("dispatch") == "t1a2.dispatch"
+    assert standard(topic_namespace="t1a2").consumer_group("sla.intake") == "t1a2.sla.intake"

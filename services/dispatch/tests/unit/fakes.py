@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Self
 from uuid import UUID
 
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
 from services.dispatch.tests.unit.builders import NOW

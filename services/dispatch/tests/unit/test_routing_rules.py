@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from services.dispatch.domain.routing import RoutingRule, least_loaded, matching_rule
+from services.dispatch.domain.routing_rules import RoutingRule, least_loaded, matching_rule
 from services.dispatch.tests.unit.builders import order
 from shared.events.vocabulary import Severity, TicketType
 

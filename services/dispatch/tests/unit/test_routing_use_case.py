@@ -3,7 +3,7 @@
 from services.dispatch.app.consumers import on_ticket_registered
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.routing import route
-from services.dispatch.domain.routing import RoutingRule
+from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.tests.unit.builders import order
 from services.dispatch.tests.unit.fakes import FakeDirectory, FakeUnitOfWork, FakeWorkOrders
 from shared.events.vocabulary import TicketStatus

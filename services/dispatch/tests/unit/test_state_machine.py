@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import Forbidden, IllegalTransition
 from services.dispatch.domain.transitions import TABLE, allowed_commands
 from services.dispatch.domain.values import ChangeRecord, FollowUp, Resolution

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.dispatch.domain.commands import Command
+from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import Forbidden, IllegalTransition, InvalidField
 from services.dispatch.domain.escalation import escalation_reason
 from services.dispatch.domain.values import FollowUp, Resolution

@@ -133,7 +133,7 @@ class CommitFailsWithFiles(IntakeMongoUnitOfWork):
     """A transaction that records attachments never commits (the connection drops)."""
 
     async def commit(self) -> None:
-        if any(e.event_type == "attachment.added" for e in self._events):
+        if any(m.headers["event_type"] == "attachment.added" for m in self._outgoing):
             raise RuntimeError("the connection dropped at commit")
         await super().commit()
 

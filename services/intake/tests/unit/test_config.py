@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from services.intake.domain.config import TenantConfig
 from services.intake.domain.priority import DEFAULT_MATRIX
+from services.intake.settings import IntakeSettings
 from shared.events.vocabulary import Priority, TicketType
 
 
@@ -19,9 +20,10 @@ def test_defaults_apply_when_a_tenant_configured_nothing():
 
 
 @pytest.mark.parametrize("mask", ["{tenant}", "{seq:6}{seq:2}", "{hh}{seq:4}", "{seq:4"])
-def test_an_invalid_mask_is_refused_naming_the_field(mask):
+@pytest.mark.parametrize("where", [TenantConfig, IntakeSettings])
+def test_an_invalid_mask_is_refused_naming_the_field(mask, where):
     with pytest.raises(ValidationError) as info:
-        TenantConfig(number_mask=mask)
+        where(number_mask=mask)
     [error] = info.value.errors()
     assert error["loc"] == ("number_mask",)
 

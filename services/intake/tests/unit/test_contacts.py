@@ -2,18 +2,12 @@ import pytest
 
 from services.intake.domain.contacts import Customer, contact_keys, is_unknown, with_account
 from shared.events.submissions import Submission
+from shared.testing import builders
 
 
 def submission(**overrides) -> Submission:
-    fields = {
-        "tenant_id": "acme",
-        "source": "phone",
-        "external_ref": "call-1",
-        "type": "complaint",
-        "subject": "Parcel lost",
-        "contact": {"phone": "+86 138-0000-0000"},
-    } | overrides
-    return Submission.model_validate(fields)
+    # Written as people type it: the contact keys are the E.164 form.
+    return builders.submission(**{"contact": {"phone": "+86 138-0000-0000"}} | overrides)
 
 
 def customer(**overrides) -> Customer:

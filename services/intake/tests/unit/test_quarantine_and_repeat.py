@@ -9,24 +9,14 @@ from services.intake.tests.unit.fakes import FakeUnitOfWork
 from shared.events import SYSTEM_ACTOR, TicketRegistered
 from shared.events.intake import TicketLinkedAsRepeat, TicketQuarantined, TicketReleased
 from shared.events.submissions import Submission
+from shared.testing import builders
 
 NUMBERING = Numbering(ZoneInfo("Asia/Shanghai"))
 PHONE = "+8613800000000"
 
 
 def submission(**overrides) -> Submission:
-    fields = {
-        "tenant_id": "acme",
-        "source": "phone",
-        "external_ref": "call-1",
-        "type": "complaint",
-        "subject": "Parcel lost",
-        "service": "parcel",
-        "contact": {"phone": PHONE},
-        "urgency": 2,
-        "impact": 2,
-    }
-    return Submission.model_validate(fields | overrides)
+    return builders.submission(**{"service": "parcel", "impact": 2} | overrides)
 
 
 async def register(uow, **overrides):

@@ -9,22 +9,9 @@ from services.intake.tests.unit.fakes import FakeUnitOfWork
 from shared.errors import InvalidFields
 from shared.events import SYSTEM_ACTOR, SubmissionRejected, TicketRegistered
 from shared.events.submissions import Submission
+from shared.testing.builders import submission
 
 NUMBERING = Numbering(ZoneInfo("Asia/Shanghai"))
-
-
-def submission(**overrides) -> Submission:
-    fields = {
-        "tenant_id": "acme",
-        "source": "phone",
-        "external_ref": "call-1",
-        "type": "complaint",
-        "subject": "Parcel lost",
-        "contact": {"phone": "+8613800000000"},
-        "urgency": 2,
-        "impact": 1,
-    }
-    return Submission.model_validate(fields | overrides)
 
 
 async def register(uow, **overrides):

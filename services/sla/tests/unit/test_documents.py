@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 from services.sla.adapters.documents import (
     calendar_document,
     calendar_from,
-    policy_document,
     policy_from,
     ticket_document,
     ticket_from,
@@ -30,7 +29,7 @@ def test_a_calendar_survives_the_round_trip():
 
 def test_every_default_policy_survives_the_round_trip():
     for policy in default_policies():
-        assert policy_from(policy_document(policy)) == policy
+        assert policy_from(policy.as_plain()) == policy
 
 
 def test_a_ticket_with_pauses_firings_and_auto_close_survives_the_round_trip():

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from services.sla.app.reactions import Rules, react
 from services.sla.domain.calendar import always_open
 from services.sla.domain.policy import Policy, Target, TicketFacts
+from services.sla.domain.reactions import Rules, react
 from services.sla.domain.ticket_sla import AutoCloseState, TicketSla
 from shared.events.dispatch import (
     CommentVisibility,
