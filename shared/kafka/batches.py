@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol
 
@@ -37,7 +37,7 @@ TRANSIENT_ROUNDS = 3
 
 
 class SharedTransactions(Protocol):
-    def shared(self) -> AbstractAsyncContextManager[Any]: ...
+    def shared(self, event_ids: Collection[str] = ()) -> AbstractAsyncContextManager[Any]: ...
 
 
 class BatchDelivery:
@@ -72,10 +72,12 @@ class BatchDelivery:
 
     async def _together(self, messages: Sequence[InboundMessage]) -> bool:
         """True once the batch committed; False when it should be split."""
+        # What the relay published carries its event id: duplicates are looked up at once.
+        event_ids = [m.headers["event_id"].decode() for m in messages if "event_id" in m.headers]
         for attempt in range(1, TRANSIENT_ROUNDS + 1):
             started = time.perf_counter()
             try:
-                async with self._transactions.shared():
+                async with self._transactions.shared(event_ids):
                     for message in messages:
                         with self._span(message):
                             await self._handler(message)

@@ -59,7 +59,7 @@ def outgoing_event(event: EventEnvelope, topics: Topics) -> Outgoing:
         getattr(topics, event.topic_attr),
         event.key,
         encode_event(event),
-        {"event_type": event.event_type},
+        {"event_type": event.event_type, "event_id": str(event.event_id)},
     )
 
 

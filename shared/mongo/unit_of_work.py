@@ -20,7 +20,7 @@ its writes raises; returning without ``commit`` after writing would keep them in
 """
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
@@ -59,7 +59,9 @@ def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
 class SharedTransaction:
     """The transaction of one batch: what its use cases committed, waiting for its end."""
 
-    def __init__(self, session: AsyncClientSession, started_at: datetime) -> None:
+    def __init__(
+        self, session: AsyncClientSession, started_at: datetime, event_ids: Collection[str] = ()
+    ) -> None:
         self.session = session
         # One order time for the batch, the position counting across it: a key's events
         # keep the order in which the batch's use cases committed them.
@@ -67,6 +69,10 @@ class SharedTransaction:
         self.outbox: list[dict[str, Any]] = []
         self.processed: list[dict[str, Any]] = []
         self.seen: set[tuple[str, str]] = set()
+        # The batch's event ids, and per consumer those of them it had already processed
+        # (one query per consumer instead of one per event).
+        self.event_ids = frozenset(event_ids)
+        self.processed_before: dict[str, set[str]] = {}
 
 
 class TransactionScope:
@@ -92,12 +98,13 @@ class TransactionScope:
         return self._current.get()
 
     @contextlib.asynccontextmanager
-    async def shared(self) -> AsyncIterator[SharedTransaction]:
+    async def shared(self, event_ids: Collection[str] = ()) -> AsyncIterator[SharedTransaction]:
         """One transaction for everything the block's units of work commit; committed at
-        the end of the block, aborted if it raises."""
+        the end of the block, aborted if it raises. ``event_ids``: those of the batch's
+        messages, when they are known, to look their processed-event records up at once."""
         session = self._client.start_session()
         await session.start_transaction()
-        shared = SharedTransaction(session, self._clock.now())
+        shared = SharedTransaction(session, self._clock.now(), event_ids)
         token = self._current.set(shared)
         try:
             yield shared
@@ -219,12 +226,30 @@ class MongoUnitOfWork:
         key = (record["consumer"], record["event_id"])
         if key in self._shared.seen:
             return True
-        query = {"consumer": key[0], "event_id": key[1]}
-        if await self.db[PROCESSED_EVENTS].find_one(query, {"_id": 1}, session=self.session):
+        if await self._recorded(*key):
             self._shared.seen.add(key)
             return True
         self._processed.append(record)
         return False
+
+    async def _recorded(self, consumer: str, event_id: str) -> bool:
+        assert self._shared is not None
+        if event_id not in self._shared.event_ids:
+            query = {"consumer": consumer, "event_id": event_id}
+            found = await self.db[PROCESSED_EVENTS].find_one(
+                query, {"_id": 1}, session=self.session
+            )
+            return found is not None
+        before = self._shared.processed_before.get(consumer)
+        if before is None:
+            before = await self._processed_of_batch(consumer, self._shared.event_ids)
+            self._shared.processed_before[consumer] = before
+        return event_id in before
+
+    async def _processed_of_batch(self, consumer: str, event_ids: Collection[str]) -> set[str]:
+        query = {"consumer": consumer, "event_id": {"$in": sorted(event_ids)}}
+        found = self.db[PROCESSED_EVENTS].find(query, {"event_id": 1}, session=self.session)
+        return {doc["event_id"] async for doc in found}
 
     async def commit(self) -> None:
         if self._shared is not None:

@@ -70,27 +70,35 @@ def assigned(ticket_id: str, by: str) -> TicketAssigned:
     )  # fmt: skip
 
 
-def batch(pairs: list[tuple[str, str]]) -> list[InboundMessage]:
-    return [
-        InboundMessage("t", 0, i, ticket.encode(), f"{event_id}:{ticket}".encode())
-        for i, (event_id, ticket) in enumerate(pairs)
-    ]
+def batch(pairs: list[tuple[str, str]], ids_in_headers: bool = False) -> list[InboundMessage]:
+    """``ids_in_headers``: as the relay publishes events, with their id in a header."""
+    messages = []
+    for i, (event_id, ticket) in enumerate(pairs):
+        headers = {"event_id": event_id.encode()} if ids_in_headers else {}
+        value = f"{event_id}:{ticket}".encode()
+        messages.append(InboundMessage("t", 0, i, ticket.encode(), value, headers))
+    return messages
 
 
 async def effects(db) -> dict[str, int]:
     return {d["_id"]: d["times"] async for d in db["effects"].find()}
 
 
+@pytest.mark.parametrize("ids_in_headers", [True, False], ids=["ids-known", "ids-unknown"])
 async def test_a_redelivered_batch_and_a_duplicate_inside_one_have_no_second_effect(
-    mongo_client, db, namespace
+    mongo_client, db, namespace, ids_in_headers
 ):
     deliver, sink, _, _ = wiring(mongo_client, db, namespace)
     pairs = [(str(uuid4()), f"t{i}") for i in range(20)]
-    await deliver(batch(pairs + pairs[:3]))  # three events twice in the same batch
-    await deliver(batch(pairs))  # the whole batch again, as after a crash before the offsets
-    assert await effects(db) == {f"t{i}": 1 for i in range(20)}
-    assert await db[PROCESSED_EVENTS].count_documents({}) == 20
-    assert await db[OUTBOX].count_documents({}) == 20
+    # Three events twice in the same batch, then the whole batch again, as after a crash
+    # before the offsets were committed, and half of it with ten new events.
+    await deliver(batch(pairs + pairs[:3], ids_in_headers))
+    await deliver(batch(pairs, ids_in_headers))
+    more = [(str(uuid4()), f"t{i}") for i in range(20, 30)]
+    await deliver(batch(pairs[10:] + more, ids_in_headers))
+    assert await effects(db) == {f"t{i}": 1 for i in range(30)}
+    assert await db[PROCESSED_EVENTS].count_documents({}) == 30
+    assert await db[OUTBOX].count_documents({}) == 30
     assert sink.sent == []
 
 

@@ -32,7 +32,7 @@ class Store:
         self._conflicts = conflicts_at_commit
 
     @contextlib.asynccontextmanager
-    async def shared(self):
+    async def shared(self, event_ids=()):
         self.transactions += 1
         self.pending = []
         try:
