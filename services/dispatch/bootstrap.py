@@ -5,6 +5,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
 from services.dispatch.app.context import DispatchContext
+from services.dispatch.app.routing import Routing
 from services.dispatch.entrypoints import http_admin, http_commands, http_queries, kafka
 from services.dispatch.settings import DispatchSettings
 from shared.clock import Clock
@@ -23,8 +24,7 @@ def create_app(
     topics = kit.topics
     ctx = DispatchContext(
         new_uow=kit.units_of_work(DispatchMongoUnitOfWork),
-        dispatch_centre=settings.dispatch_centre,
-        static_rules=settings.assignment_rules,
+        routing=Routing(settings.dispatch_centre, settings.assignment_rules),
         urge_threshold=settings.urge_escalation_threshold,
     )
     kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx), batched=True)

@@ -1,10 +1,98 @@
 """In-memory fakes of the kernel's ports, for unit tests (kept honest by contract tests)."""
 
+import copy
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Self
+from uuid import UUID
 
+from shared.events.envelope import EventEnvelope
 from shared.outbox.relay import OutboxMessage, outbox_shard
+
+DEFAULT_NOW = datetime(2026, 3, 7, 16, 30, tzinfo=UTC)
+
+
+@dataclass
+class _Block:
+    """What one ``async with`` block did, kept until it commits."""
+
+    repositories: dict[str, dict[str, Any]]
+    events: list[EventEnvelope] = field(default_factory=list)
+    sent: list[Any] = field(default_factory=list)
+    processed: set[tuple[str, str]] = field(default_factory=set)
+    committed: bool = False
+
+
+class FakeUnitOfWork:
+    """The kernel's unit of work in memory, with MongoUnitOfWork's semantics (held to them by
+    shared/tests/integration/test_unit_of_work_contract.py): events, other messages and
+    processed-event records take effect at ``commit``; a block left without it leaves the
+    repositories as they were.
+
+    A service's fake names its repositories in ``repositories``; it is its own factory
+    (``new_uow=uow``), so a test sees the same repositories after the use case ran."""
+
+    repositories: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        self.published: list[EventEnvelope] = []
+        self.sent: list[Any] = []
+        self.processed: set[tuple[str, str]] = set()
+        self.commits = 0
+        self._now = now
+        self._blocks: list[_Block] = []
+
+    def __call__(self) -> Self:
+        return self
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+    async def __aenter__(self) -> Self:
+        state = {name: copy.deepcopy(vars(getattr(self, name))) for name in self.repositories}
+        self._blocks.append(_Block(state))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        block = self._blocks.pop()
+        if block.committed:
+            return
+        for name, state in block.repositories.items():
+            repository = getattr(self, name)
+            vars(repository).clear()
+            vars(repository).update(state)
+
+    @property
+    def _block(self) -> _Block:
+        if not self._blocks:
+            raise RuntimeError("the unit of work is used outside its 'async with' block")
+        return self._blocks[-1]
+
+    async def already_processed(self, consumer: str, event_id: UUID) -> bool:
+        key = (consumer, str(event_id))
+        if key in self.processed or key in self._block.processed:
+            return True
+        self._block.processed.add(key)
+        return False
+
+    def publish(self, *events: EventEnvelope) -> None:
+        self._block.events.extend(events)
+
+    def send(self, message: Any) -> None:
+        self._block.sent.append(message)
+
+    async def commit(self) -> None:
+        block = self._block
+        self.published += block.events
+        self.sent += block.sent
+        self.processed |= block.processed
+        block.events, block.sent, block.processed = [], [], set()
+        block.committed = True
+        self.commits += 1
 
 
 @dataclass

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 
 from deploy.local.infra import Endpoints
-from shared.settings import StandardSettings
+from shared.settings import KafkaSettings, StandardSettings
 from tests.support.infra import servers_for_tests
 
 S = TypeVar("S", bound=StandardSettings)
@@ -35,9 +35,24 @@ def infra() -> Iterator[Endpoints]:
 
 
 @pytest.fixture
-def namespace() -> str:
-    """A unique topic namespace (and database-name prefix) for one test."""
-    return f"t{uuid4().hex[:12]}"
+def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A unique topic namespace (and database-name and consumer-group prefix) for one test.
+
+    The test's databases are dropped afterwards, whether it passed or not."""
+    name = f"t{uuid4().hex[:12]}"
+    yield name
+    if "infra" in request.fixturenames:
+        _drop_databases(request.getfixturevalue("infra"), name)
+
+
+def _drop_databases(infra: Endpoints, prefix: str) -> None:
+    client: MongoClient[dict[str, Any]] = MongoClient(infra.mongo_url)
+    try:
+        for name in client.list_database_names():
+            if name.startswith(prefix):
+                client.drop_database(name)
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -81,3 +96,16 @@ def service_settings(infra: Endpoints, namespace: str) -> Callable[..., Any]:
         return settings_class(**(values | overrides))
 
     return make
+
+
+@pytest.fixture
+def kafka_settings(infra: Endpoints, namespace: str) -> KafkaSettings:
+    """The kernel's Kafka settings for this test's servers and namespace: quick retries."""
+    return KafkaSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        topic_namespace=namespace,
+        consumer_max_attempts=3,
+        consumer_backoff_initial_s=0.01,
+        consumer_backoff_max_s=0.05,
+        consumer_session_timeout_ms=6000,
+    )

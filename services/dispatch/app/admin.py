@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from services.dispatch.app.context import DispatchContext
+from services.dispatch.app.ports import NewUnitOfWork
 from services.dispatch.domain.errors import Forbidden
 from services.dispatch.domain.roles import Role
 from shared.errors import NotFound
@@ -17,12 +17,17 @@ def _admin(actor: Actor) -> None:
 
 
 async def put(
-    ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]
+    new_uow: NewUnitOfWork,
+    actor: Actor,
+    kind: str,
+    tenant_id: str,
+    key: str,
+    doc: Mapping[str, Any],
 ) -> dict[str, Any]:
     _admin(actor)
 
     async def attempt() -> None:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             await uow.directory.put(kind, tenant_id, key, doc)
             await uow.commit()
 
@@ -30,24 +35,24 @@ async def put(
     return {**doc, "key": key}
 
 
-async def get(ctx: DispatchContext, kind: str, tenant_id: str, key: str) -> dict[str, Any]:
-    async with ctx.new_uow() as uow:
+async def get(new_uow: NewUnitOfWork, kind: str, tenant_id: str, key: str) -> dict[str, Any]:
+    async with new_uow() as uow:
         doc = await uow.directory.get(kind, tenant_id, key)
     if doc is None:
         raise NotFound(f"no {kind} {key} for tenant {tenant_id}")
     return doc
 
 
-async def list_all(ctx: DispatchContext, kind: str, tenant_id: str) -> list[dict[str, Any]]:
-    async with ctx.new_uow() as uow:
+async def list_all(new_uow: NewUnitOfWork, kind: str, tenant_id: str) -> list[dict[str, Any]]:
+    async with new_uow() as uow:
         return await uow.directory.items(kind, tenant_id)
 
 
-async def delete(ctx: DispatchContext, actor: Actor, kind: str, tenant_id: str, key: str) -> None:
+async def delete(new_uow: NewUnitOfWork, actor: Actor, kind: str, tenant_id: str, key: str) -> None:
     _admin(actor)
 
     async def attempt() -> bool:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             deleted = await uow.directory.delete(kind, tenant_id, key)
             await uow.commit()
         return deleted

@@ -3,8 +3,8 @@
 import logging
 from datetime import timedelta
 
-from services.dispatch.app.context import DispatchContext
-from services.dispatch.app.routing import route
+from services.dispatch.app.ports import NewUnitOfWork
+from services.dispatch.app.routing import Routing, route
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import SYSTEM_ACTOR, TicketRegistered
 from shared.events.intake import TicketReleased
@@ -19,9 +19,11 @@ SAME_RESOLUTION = timedelta(seconds=1)
 log = logging.getLogger(__name__)
 
 
-async def on_ticket_registered(ctx: DispatchContext, event: TicketRegistered) -> None:
+async def on_ticket_registered(
+    new_uow: NewUnitOfWork, routing: Routing, event: TicketRegistered
+) -> None:
     async def attempt() -> None:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             if await uow.already_processed(CONSUMER, event.event_id):
                 return
             if await uow.work_orders.get(event.ticket_id) is not None:
@@ -29,7 +31,7 @@ async def on_ticket_registered(ctx: DispatchContext, event: TicketRegistered) ->
                 return
             order = WorkOrder.open(event, uow.now())
             if order.status is TicketStatus.NEW:
-                await route(ctx, uow, order)
+                await route(routing, uow, order)
             await uow.work_orders.add(order)
             uow.publish(*order.events)
             await uow.commit()
@@ -37,9 +39,11 @@ async def on_ticket_registered(ctx: DispatchContext, event: TicketRegistered) ->
     await retry_transient(attempt)
 
 
-async def on_ticket_released(ctx: DispatchContext, event: TicketReleased) -> None:
+async def on_ticket_released(
+    new_uow: NewUnitOfWork, routing: Routing, event: TicketReleased
+) -> None:
     async def attempt() -> None:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             if await uow.already_processed(CONSUMER, event.event_id):
                 return
             order = await uow.work_orders.get(event.ticket_id)
@@ -50,7 +54,7 @@ async def on_ticket_released(ctx: DispatchContext, event: TicketReleased) -> Non
                 await uow.commit()
                 return
             order.release(SYSTEM_ACTOR, uow.now())
-            await route(ctx, uow, order)
+            await route(routing, uow, order)
             await uow.work_orders.update(order)
             uow.publish(*order.events)
             await uow.commit()
@@ -58,11 +62,11 @@ async def on_ticket_released(ctx: DispatchContext, event: TicketReleased) -> Non
     await retry_transient(attempt)
 
 
-async def on_sla_breached(ctx: DispatchContext, event: SlaBreached) -> None:
+async def on_sla_breached(new_uow: NewUnitOfWork, event: SlaBreached) -> None:
     """Remember the breach: resolving now needs an overdue reason (超时原因)."""
 
     async def attempt() -> None:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             if await uow.already_processed(CONSUMER, event.event_id):
                 return
             order = await uow.work_orders.get(event.ticket_id)
@@ -73,11 +77,11 @@ async def on_sla_breached(ctx: DispatchContext, event: SlaBreached) -> None:
     await retry_transient(attempt)
 
 
-async def on_autoclose_due(ctx: DispatchContext, event: AutoCloseBecameDue) -> None:
+async def on_autoclose_due(new_uow: NewUnitOfWork, event: AutoCloseBecameDue) -> None:
     """Close a resolved ticket the customer left unanswered; stale due times are ignored."""
 
     async def attempt() -> None:
-        async with ctx.new_uow() as uow:
+        async with new_uow() as uow:
             if await uow.already_processed(CONSUMER, event.event_id):
                 return
             order = await uow.work_orders.get(event.ticket_id)

@@ -1,31 +1,42 @@
 """Routing a new ticket: the tenant's rules, then the deployment-wide rules, then the nearest
 station, then the dispatch centre."""
 
-from services.dispatch.app.context import DispatchContext
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from services.dispatch.app.ports import DispatchUnitOfWork
-from services.dispatch.domain.routing_rules import least_loaded, matching_rule
+from services.dispatch.domain.routing_rules import RoutingRule, least_loaded, matching_rule
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import SYSTEM_ACTOR
 
 NEAREST_STATIONS = 3
 
 
-async def route(ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder) -> None:
+@dataclass(frozen=True)
+class Routing:
+    """Where a ticket goes that no rule or station takes, and the rules that apply after a
+    tenant's own (deployment-wide defaults from settings)."""
+
+    dispatch_centre: str
+    static_rules: Sequence[RoutingRule] = ()
+
+
+async def route(routing: Routing, uow: DispatchUnitOfWork, order: WorkOrder) -> None:
     """Assign ``order`` (status new) to one person, or leave it in the centre's queue."""
-    found = await _by_rule(ctx, uow, order) or await _by_station(uow, order)
+    found = await _by_rule(routing, uow, order) or await _by_station(uow, order)
     if found is None:
-        order.group = ctx.dispatch_centre
+        order.group = routing.dispatch_centre
         return
     assignee, group, reason = found
     order.assign(assignee, group, reason, SYSTEM_ACTOR, uow.now())
 
 
 async def _by_rule(
-    ctx: DispatchContext, uow: DispatchUnitOfWork, order: WorkOrder
+    routing: Routing, uow: DispatchUnitOfWork, order: WorkOrder
 ) -> tuple[str, str | None, str] | None:
     # A tenant's own rules first; the deployment-wide ones are the fallback after them.
     tenant_rules = await uow.directory.routing_rules(order.tenant_id)
-    rule = matching_rule(tenant_rules, order) or matching_rule(ctx.static_rules, order)
+    rule = matching_rule(tenant_rules, order) or matching_rule(routing.static_rules, order)
     if rule is None:
         return None
     reason = f"routing rule {rule.rule_id or rule.order}"

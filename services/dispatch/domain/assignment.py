@@ -36,68 +36,92 @@ def check_appointment(appointment: Appointment, now: datetime) -> None:
         raise InvalidField("appointment.ends_at", f"a window is at most {days} days long")
 
 
-class AssignmentCommands(WorkOrderState):
-    def release(self, actor: Actor, now: datetime) -> None:
-        self._finish(Command.RELEASE, self._target(Command.RELEASE, actor), actor, now)
-        if self.severity is Severity.MAJOR:
-            self.raise_major_alert(actor, now)
+def release(order: WorkOrderState, actor: Actor, now: datetime) -> None:
+    order.finish(Command.RELEASE, order.next_status(Command.RELEASE, actor), actor, now)
+    if order.severity is Severity.MAJOR:
+        order.raise_major_alert(actor, now)
 
-    def assign(
-        self, assignee: str, group: str | None, reason: str, actor: Actor, now: datetime
-    ) -> None:
-        target = self._target(Command.ASSIGN, actor)
-        previous, self.assignee, self.group = self.assignee, assignee, group
-        payload = TicketAssignedPayload(
-            assignee=assignee, group=group, previous_assignee=previous, reason=reason
-        )
-        self._emit(TicketAssigned, payload, actor, now)
-        self._finish(Command.ASSIGN, target, actor, now, reason)
 
-    def accept(self, appointment: Appointment | None, actor: Actor, now: datetime) -> None:
-        """接单; on-site work needs the agreed window (预约), otherwise it is a sign-off (签单)."""
-        target = self._target(Command.ACCEPT, actor)
-        if actor.id != self.assignee and actor.role not in OVERRIDERS:
-            raise Forbidden(f"only the assignee {self.assignee} may accept", sorted(OVERRIDERS))
-        if self.needs_onsite and appointment is None:
-            raise InvalidField("appointment", "required: the ticket needs an on-site visit")
-        if appointment is not None:
-            check_appointment(appointment, now)
-        self.appointment = appointment
-        assignee = self.assignee or actor.id
-        payload = TicketAcceptedPayload(assignee=assignee, appointment=appointment)
-        self._emit(TicketAccepted, payload, actor, now)
-        self._clear_major_alert(actor, now)
-        self._finish(Command.ACCEPT, target, actor, now)
+def assign(
+    order: WorkOrderState,
+    assignee: str,
+    group: str | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    target = order.next_status(Command.ASSIGN, actor)
+    previous, order.assignee, order.group = order.assignee, assignee, group
+    payload = TicketAssignedPayload(
+        assignee=assignee, group=group, previous_assignee=previous, reason=reason
+    )
+    order.record(TicketAssigned, payload, actor, now)
+    order.finish(Command.ASSIGN, target, actor, now, reason)
 
-    def start(self, actor: Actor, now: datetime) -> None:
-        self._finish(Command.START, self._target(Command.START, actor), actor, now)
 
-    def transfer(
-        self, to_assignee: str, to_group: str | None, reason: str, actor: Actor, now: datetime
-    ) -> None:
-        """转派 to exactly one person, who has to accept it again."""
-        target = self._target(Command.TRANSFER, actor)
-        if to_assignee == self.assignee:
-            raise InvalidField("to_assignee", "is already the assignee")
-        self._hand_over(to_assignee, to_group or self.group, reason, actor, now)
-        self._finish(Command.TRANSFER, target, actor, now, reason)
+def accept(
+    order: WorkOrderState, appointment: Appointment | None, actor: Actor, now: datetime
+) -> None:
+    """接单; on-site work needs the agreed window (预约), otherwise it is a sign-off (签单)."""
+    target = order.next_status(Command.ACCEPT, actor)
+    if actor.id != order.assignee and actor.role not in OVERRIDERS:
+        raise Forbidden(f"only the assignee {order.assignee} may accept", sorted(OVERRIDERS))
+    if order.needs_onsite and appointment is None:
+        raise InvalidField("appointment", "required: the ticket needs an on-site visit")
+    if appointment is not None:
+        check_appointment(appointment, now)
+    order.appointment = appointment
+    assignee = order.assignee or actor.id
+    payload = TicketAcceptedPayload(assignee=assignee, appointment=appointment)
+    order.record(TicketAccepted, payload, actor, now)
+    order.clear_major_alert(actor, now)
+    order.finish(Command.ACCEPT, target, actor, now)
 
-    def return_to_centre(self, centre: str, reason: str, actor: Actor, now: datetime) -> None:
-        """Back to the dispatch-centre queue: nobody holds the ticket until it is assigned."""
-        target = self._target(Command.RETURN_TO_CENTRE, actor)
-        self._hand_over(None, None, reason, actor, now)
-        self.group = centre
-        self._finish(Command.RETURN_TO_CENTRE, target, actor, now, reason)
 
-    def _hand_over(
-        self, to: str | None, group: str | None, reason: str, actor: Actor, now: datetime
-    ) -> None:
-        payload = TicketTransferredPayload(
-            from_assignee=self.assignee,
-            to_assignee=to,
-            to_group=group,
-            reason=reason,
-            status=self._target(Command.TRANSFER if to else Command.RETURN_TO_CENTRE, actor),
-        )
-        self.assignee, self.group, self.appointment = to, group, None
-        self._emit(TicketTransferred, payload, actor, now)
+def start(order: WorkOrderState, actor: Actor, now: datetime) -> None:
+    order.finish(Command.START, order.next_status(Command.START, actor), actor, now)
+
+
+def transfer(
+    order: WorkOrderState,
+    to_assignee: str,
+    to_group: str | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """转派 to exactly one person, who has to accept it again."""
+    target = order.next_status(Command.TRANSFER, actor)
+    if to_assignee == order.assignee:
+        raise InvalidField("to_assignee", "is already the assignee")
+    _hand_over(order, to_assignee, to_group or order.group, reason, actor, now)
+    order.finish(Command.TRANSFER, target, actor, now, reason)
+
+
+def return_to_centre(
+    order: WorkOrderState, centre: str, reason: str, actor: Actor, now: datetime
+) -> None:
+    """Back to the dispatch-centre queue: nobody holds the ticket until it is assigned."""
+    target = order.next_status(Command.RETURN_TO_CENTRE, actor)
+    _hand_over(order, None, None, reason, actor, now)
+    order.group = centre
+    order.finish(Command.RETURN_TO_CENTRE, target, actor, now, reason)
+
+
+def _hand_over(
+    order: WorkOrderState,
+    to: str | None,
+    group: str | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    payload = TicketTransferredPayload(
+        from_assignee=order.assignee,
+        to_assignee=to,
+        to_group=group,
+        reason=reason,
+        status=order.next_status(Command.TRANSFER if to else Command.RETURN_TO_CENTRE, actor),
+    )
+    order.assignee, order.group, order.appointment = to, group, None
+    order.record(TicketTransferred, payload, actor, now)

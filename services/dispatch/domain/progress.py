@@ -27,66 +27,80 @@ PAUSES = {
 }
 
 
-class ProgressCommands(WorkOrderState):
-    def pause(self, command: Command, reason: str | None, actor: Actor, now: datetime) -> None:
-        """wait_customer, hold or investigate: the table knows which status each leads to."""
-        if command not in PAUSES:
-            raise ValueError(f"{command} is not a pause")
-        self._finish(command, self._target(command, actor), actor, now, reason)
+def pause(
+    order: WorkOrderState, command: Command, reason: str | None, actor: Actor, now: datetime
+) -> None:
+    """wait_customer, hold or investigate: the table knows which status each leads to."""
+    if command not in PAUSES:
+        raise ValueError(f"{command} is not a pause")
+    order.finish(command, order.next_status(command, actor), actor, now, reason)
 
-    def resume(self, reason: str | None, actor: Actor, now: datetime) -> None:
-        self._finish(Command.RESUME, self._target(Command.RESUME, actor), actor, now, reason)
 
-    def mark_overdue(self) -> bool:
-        """An SLA was breached: resolving will need an overdue reason (超时原因)."""
-        changed, self.overdue = not self.overdue, True
-        return changed
+def resume(order: WorkOrderState, reason: str | None, actor: Actor, now: datetime) -> None:
+    order.finish(Command.RESUME, order.next_status(Command.RESUME, actor), actor, now, reason)
 
-    def resolve(self, resolution: Resolution, actor: Actor, now: datetime) -> None:
-        target = self._target(Command.RESOLVE, actor)
-        if self.overdue and not (resolution.overdue_reason or "").strip():
-            raise InvalidField("overdue_reason", "required: the ticket's SLA was breached")
-        self.resolution = resolution
-        payload = TicketResolvedPayload(
-            cause=resolution.cause,
-            solution=resolution.solution,
-            closure_code=resolution.closure_code,
-            overdue_reason=resolution.overdue_reason,
-        )
-        self._emit(TicketResolved, payload, actor, now)
-        self._clear_major_alert(actor, now)
-        self._finish(Command.RESOLVE, target, actor, now)
 
-    def customer_reply(self, message: str, actor: Actor, now: datetime) -> FollowUp | None:
-        """Back to work; on a closed ticket, a follow-up to register as a new ticket."""
-        target = self._target(Command.CUSTOMER_REPLY, actor)
-        if self.status is TicketStatus.CLOSED:
-            self._finish(Command.CUSTOMER_REPLY, target, actor, now, "follow-up ticket")
-            return FollowUp(self.ticket_id, message, actor.id)
-        self._emit(
-            CustomerReplied, CustomerRepliedPayload(message=message, status=target), actor, now
-        )
-        self._finish(Command.CUSTOMER_REPLY, target, actor, now)
-        return None
+def mark_overdue(order: WorkOrderState) -> bool:
+    """An SLA was breached: resolving will need an overdue reason (超时原因)."""
+    changed, order.overdue = not order.overdue, True
+    return changed
 
-    def confirm(self, actor: Actor, now: datetime) -> None:
-        self._close(Command.CONFIRM, ClosureReason.CONFIRMED, actor, now)
 
-    def auto_close(self, actor: Actor, now: datetime) -> None:
-        self._close(Command.AUTO_CLOSE, ClosureReason.AUTO_CLOSED, actor, now)
+def resolve(order: WorkOrderState, resolution: Resolution, actor: Actor, now: datetime) -> None:
+    target = order.next_status(Command.RESOLVE, actor)
+    if order.overdue and not (resolution.overdue_reason or "").strip():
+        raise InvalidField("overdue_reason", "required: the ticket's SLA was breached")
+    order.resolution = resolution
+    payload = TicketResolvedPayload(
+        cause=resolution.cause,
+        solution=resolution.solution,
+        closure_code=resolution.closure_code,
+        overdue_reason=resolution.overdue_reason,
+    )
+    order.record(TicketResolved, payload, actor, now)
+    order.clear_major_alert(actor, now)
+    order.finish(Command.RESOLVE, target, actor, now)
 
-    def close(self, actor: Actor, now: datetime) -> None:
-        self._close(Command.CLOSE, ClosureReason.CANCELED, actor, now)
 
-    def cancel(self, reason: str, actor: Actor, now: datetime) -> None:
-        target = self._target(Command.CANCEL, actor)
-        self._emit(TicketCanceled, TicketCanceledPayload(reason=reason), actor, now)
-        self._emit(TicketClosed, TicketClosedPayload(reason=ClosureReason.CANCELED), actor, now)
-        self._clear_major_alert(actor, now)
-        self._finish(Command.CANCEL, target, actor, now, reason)
+def customer_reply(
+    order: WorkOrderState, message: str, actor: Actor, now: datetime
+) -> FollowUp | None:
+    """Back to work; on a closed ticket, a follow-up to register as a new ticket."""
+    target = order.next_status(Command.CUSTOMER_REPLY, actor)
+    if order.status is TicketStatus.CLOSED:
+        order.finish(Command.CUSTOMER_REPLY, target, actor, now, "follow-up ticket")
+        return FollowUp(order.ticket_id, message, actor.id)
+    order.record(
+        CustomerReplied, CustomerRepliedPayload(message=message, status=target), actor, now
+    )
+    order.finish(Command.CUSTOMER_REPLY, target, actor, now)
+    return None
 
-    def _close(self, command: Command, reason: ClosureReason, actor: Actor, now: datetime) -> None:
-        target = self._target(command, actor)
-        self._emit(TicketClosed, TicketClosedPayload(reason=reason), actor, now)
-        self._clear_major_alert(actor, now)
-        self._finish(command, target, actor, now, reason.value)
+
+def confirm(order: WorkOrderState, actor: Actor, now: datetime) -> None:
+    _close(order, Command.CONFIRM, ClosureReason.CONFIRMED, actor, now)
+
+
+def auto_close(order: WorkOrderState, actor: Actor, now: datetime) -> None:
+    _close(order, Command.AUTO_CLOSE, ClosureReason.AUTO_CLOSED, actor, now)
+
+
+def close(order: WorkOrderState, actor: Actor, now: datetime) -> None:
+    _close(order, Command.CLOSE, ClosureReason.CANCELED, actor, now)
+
+
+def cancel(order: WorkOrderState, reason: str, actor: Actor, now: datetime) -> None:
+    target = order.next_status(Command.CANCEL, actor)
+    order.record(TicketCanceled, TicketCanceledPayload(reason=reason), actor, now)
+    order.record(TicketClosed, TicketClosedPayload(reason=ClosureReason.CANCELED), actor, now)
+    order.clear_major_alert(actor, now)
+    order.finish(Command.CANCEL, target, actor, now, reason)
+
+
+def _close(
+    order: WorkOrderState, command: Command, reason: ClosureReason, actor: Actor, now: datetime
+) -> None:
+    target = order.next_status(command, actor)
+    order.record(TicketClosed, TicketClosedPayload(reason=reason), actor, now)
+    order.clear_major_alert(actor, now)
+    order.finish(command, target, actor, now, reason.value)

@@ -66,10 +66,10 @@ class WorkOrderState:
     def allowed_commands(self) -> list[str]:
         return allowed_commands(self.status)
 
-    def _target(self, command: Command, actor: Actor) -> TicketStatus:
+    def next_status(self, command: Command, actor: Actor) -> TicketStatus:
         return transition(self.status, command, actor.role).target
 
-    def _emit(
+    def record(
         self, kind: builtins.type[EventEnvelope], payload: Frozen, actor: Actor, now: datetime
     ) -> None:
         build: Callable[..., EventEnvelope] = kind
@@ -83,7 +83,7 @@ class WorkOrderState:
         )
         self.events.append(event)
 
-    def _finish(
+    def finish(
         self,
         command: Command,
         target: TicketStatus,
@@ -108,13 +108,15 @@ class WorkOrderState:
                 severity=self.severity,
                 watchers=list(self.watchers),
             )
-            self._emit(TicketStatusChanged, payload, actor, now)
+            self.record(TicketStatusChanged, payload, actor, now)
 
-    def _clear_major_alert(self, actor: Actor, now: datetime) -> None:
+    def clear_major_alert(self, actor: Actor, now: datetime) -> None:
         """The banner stays up until someone accepts the ticket (or it is finished)."""
         if self.major_alert:
             self.major_alert = False
-            self._emit(MajorAlertCleared, MajorAlertClearedPayload(cleared_by=actor.id), actor, now)
+            self.record(
+                MajorAlertCleared, MajorAlertClearedPayload(cleared_by=actor.id), actor, now
+            )
 
     def raise_major_alert(self, actor: Actor, now: datetime) -> None:
         """重大: the banner on every on-duty dashboard until someone accepts the ticket."""
@@ -122,4 +124,4 @@ class WorkOrderState:
         payload = MajorAlertRaisedPayload(
             number=self.number, subject=self.subject, severity=self.severity, assignee=self.assignee
         )
-        self._emit(MajorAlertRaised, payload, actor, now)
+        self.record(MajorAlertRaised, payload, actor, now)

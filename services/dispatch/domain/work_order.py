@@ -1,20 +1,23 @@
 """The WorkOrder aggregate: a ticket's workflow as dispatch owns it (SPEC §4).
 
 Every command checks the transition table, changes the state and records the events it
-causes in ``events``; a refused command raises and changes nothing.
+causes in ``events``; a refused command raises and changes nothing. The aggregate lists
+every command; each command's rule is a plain function in the module named beside it,
+over the state and bookkeeping of :class:`~services.dispatch.domain.state.WorkOrderState`.
 """
 
 from datetime import datetime
 
-from services.dispatch.domain.assignment import AssignmentCommands
-from services.dispatch.domain.collaboration import CollaborationCommands
-from services.dispatch.domain.escalation import EscalationCommands
-from services.dispatch.domain.progress import ProgressCommands
-from shared.events import SYSTEM_ACTOR, TicketRegistered
+from services.dispatch.domain import assignment, collaboration, escalation, progress
+from services.dispatch.domain.command_names import Command
+from services.dispatch.domain.state import WorkOrderState
+from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
+from shared.events import SYSTEM_ACTOR, Actor, TicketRegistered
+from shared.events.dispatch import Appointment, EscalationReason
 from shared.events.vocabulary import Severity, TicketStatus
 
 
-class WorkOrder(AssignmentCommands, ProgressCommands, EscalationCommands, CollaborationCommands):
+class WorkOrder(WorkOrderState):
     @classmethod
     def open(cls, registered: TicketRegistered, now: datetime) -> "WorkOrder":
         p = registered.payload
@@ -42,3 +45,98 @@ class WorkOrder(AssignmentCommands, ProgressCommands, EscalationCommands, Collab
         if order.severity is Severity.MAJOR and order.status is not TicketStatus.QUARANTINED:
             order.raise_major_alert(SYSTEM_ACTOR, now)
         return order
+
+    # Who holds the ticket (domain/assignment.py).
+    def release(self, actor: Actor, now: datetime) -> None:
+        assignment.release(self, actor, now)
+
+    def assign(
+        self, assignee: str, group: str | None, reason: str, actor: Actor, now: datetime
+    ) -> None:
+        assignment.assign(self, assignee, group, reason, actor, now)
+
+    def accept(self, appointment: Appointment | None, actor: Actor, now: datetime) -> None:
+        assignment.accept(self, appointment, actor, now)
+
+    def start(self, actor: Actor, now: datetime) -> None:
+        assignment.start(self, actor, now)
+
+    def transfer(
+        self, to_assignee: str, to_group: str | None, reason: str, actor: Actor, now: datetime
+    ) -> None:
+        assignment.transfer(self, to_assignee, to_group, reason, actor, now)
+
+    def return_to_centre(self, centre: str, reason: str, actor: Actor, now: datetime) -> None:
+        assignment.return_to_centre(self, centre, reason, actor, now)
+
+    # Working it to its end (domain/progress.py).
+    def pause(self, command: Command, reason: str | None, actor: Actor, now: datetime) -> None:
+        progress.pause(self, command, reason, actor, now)
+
+    def resume(self, reason: str | None, actor: Actor, now: datetime) -> None:
+        progress.resume(self, reason, actor, now)
+
+    def mark_overdue(self) -> bool:
+        return progress.mark_overdue(self)
+
+    def resolve(self, resolution: Resolution, actor: Actor, now: datetime) -> None:
+        progress.resolve(self, resolution, actor, now)
+
+    def customer_reply(self, message: str, actor: Actor, now: datetime) -> FollowUp | None:
+        return progress.customer_reply(self, message, actor, now)
+
+    def confirm(self, actor: Actor, now: datetime) -> None:
+        progress.confirm(self, actor, now)
+
+    def auto_close(self, actor: Actor, now: datetime) -> None:
+        progress.auto_close(self, actor, now)
+
+    def close(self, actor: Actor, now: datetime) -> None:
+        progress.close(self, actor, now)
+
+    def cancel(self, reason: str, actor: Actor, now: datetime) -> None:
+        progress.cancel(self, reason, actor, now)
+
+    # Pressure on it: urges, escalation, severity (domain/escalation.py).
+    def urge(self, note: str | None, auto_escalate_at: int, actor: Actor, now: datetime) -> None:
+        escalation.urge(self, note, auto_escalate_at, actor, now)
+
+    def escalate(
+        self,
+        reason: EscalationReason,
+        assignee: str | None,
+        group: str | None,
+        note: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        escalation.escalate(self, reason, assignee, group, note, actor, now)
+
+    def upgrade_severity(
+        self, to: Severity, reason: str | None, actor: Actor, now: datetime
+    ) -> None:
+        escalation.upgrade_severity(self, to, reason, actor, now)
+
+    # People around it: tags, watchers, comments, problems, changes (domain/collaboration.py).
+    def tag(self, tag: str, actor: Actor, now: datetime) -> None:
+        collaboration.tag(self, tag, actor, now)
+
+    def untag(self, tag: str, actor: Actor, now: datetime) -> None:
+        collaboration.untag(self, tag, actor, now)
+
+    def watch(self, watching: bool, actor: Actor, now: datetime) -> None:
+        collaboration.watch(self, watching, actor, now)
+
+    def share(self, people: list[str], note: str | None, actor: Actor, now: datetime) -> None:
+        collaboration.share(self, people, note, actor, now)
+
+    def comment(self, command: Command, body: str, actor: Actor, now: datetime) -> str:
+        return collaboration.comment(self, command, body, actor, now)
+
+    def convert_to_problem(
+        self, title: str, description: str, impact: str | None, actor: Actor, now: datetime
+    ) -> ProblemRecord:
+        return collaboration.convert_to_problem(self, title, description, impact, actor, now)
+
+    def submit_change(self, change: ChangeRecord, actor: Actor, now: datetime) -> ChangeRecord:
+        return collaboration.submit_change(self, change, actor, now)

@@ -57,31 +57,31 @@ def _validated(kind: str, key: str, body: Doc) -> Doc:
 
 @router.put("/policy")
 async def put_policy(tenant_id: str, body: admin_schemas.PolicyBody, ctx: Ctx, who: Who) -> Doc:
-    return await admin.put(ctx, who, POLICIES, tenant_id, WORKFLOW_POLICY, body.document())
+    return await admin.put(ctx.new_uow, who, POLICIES, tenant_id, WORKFLOW_POLICY, body.document())
 
 
 @router.get("/policy")
 async def get_policy(tenant_id: str, ctx: Ctx) -> Doc:
-    return await admin.get(ctx, POLICIES, tenant_id, WORKFLOW_POLICY)
+    return await admin.get(ctx.new_uow, POLICIES, tenant_id, WORKFLOW_POLICY)
 
 
 @router.put("/{directory}/{key}")
 async def put_item(tenant_id: str, directory: str, key: str, body: Doc, ctx: Ctx, who: Who) -> Doc:
     kind = _kind(directory)
-    return await admin.put(ctx, who, kind, tenant_id, key, _validated(kind, key, body))
+    return await admin.put(ctx.new_uow, who, kind, tenant_id, key, _validated(kind, key, body))
 
 
 @router.get("/{directory}")
 async def list_items(tenant_id: str, directory: str, ctx: Ctx) -> list[Doc]:
-    return await admin.list_all(ctx, _kind(directory), tenant_id)
+    return await admin.list_all(ctx.new_uow, _kind(directory), tenant_id)
 
 
 @router.get("/{directory}/{key}")
 async def get_item(tenant_id: str, directory: str, key: str, ctx: Ctx) -> Doc:
-    return await admin.get(ctx, _kind(directory), tenant_id, key)
+    return await admin.get(ctx.new_uow, _kind(directory), tenant_id, key)
 
 
 @router.delete("/{directory}/{key}", status_code=204)
 async def delete_item(tenant_id: str, directory: str, key: str, ctx: Ctx, who: Who) -> Response:
-    await admin.delete(ctx, who, _kind(directory), tenant_id, key)
+    await admin.delete(ctx.new_uow, who, _kind(directory), tenant_id, key)
     return Response(status_code=204)

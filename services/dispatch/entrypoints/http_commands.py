@@ -19,61 +19,68 @@ router = APIRouter(prefix="/work-orders/{ticket_id}", tags=["commands"])
 @router.post("/assign", response_model=WorkOrderView)
 async def assign(body: schemas.AssignBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
     return work_order_view(
-        await commands.assign(ctx, target, body.assignee, body.group, body.reason)
+        await commands.assign(ctx.new_uow, target, body.assignee, body.group, body.reason)
     )
 
 
 @router.post("/accept", response_model=WorkOrderView)
 async def accept(body: schemas.AcceptBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
     """接单: with an appointment window for on-site work, else a sign-off (签单)."""
-    return work_order_view(await commands.accept(ctx, target, body.appointment))
+    return work_order_view(await commands.accept(ctx.new_uow, target, body.appointment))
 
 
 @router.post("/start", response_model=WorkOrderView)
 async def start(ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.start(ctx, target))
+    return work_order_view(await commands.start(ctx.new_uow, target))
 
 
 @router.post("/transfer", response_model=WorkOrderView)
 async def transfer(body: schemas.TransferBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
     """转派 to one person; without ``to_assignee`` back to the dispatch centre."""
-    order = await commands.transfer(ctx, target, body.to_assignee, body.to_group, body.reason)
+    order = await commands.transfer(
+        ctx.new_uow, target, body.to_assignee, body.to_group, body.reason,
+        ctx.routing.dispatch_centre,
+    )  # fmt: skip
     return work_order_view(order)
 
 
 @router.post("/urge", response_model=WorkOrderView)
 async def urge(body: schemas.NoteBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.urge(ctx, target, body.note))
+    return work_order_view(await commands.urge(ctx.new_uow, target, body.note, ctx.urge_threshold))
 
 
 @router.post("/tags", response_model=WorkOrderView)
 async def tag(body: schemas.TagBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.tag(ctx, target, body.tag, on=True))
+    return work_order_view(await commands.tag(ctx.new_uow, target, body.tag, on=True))
 
 
 @router.delete("/tags/{tag}", response_model=WorkOrderView)
 async def untag(tag: str, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.tag(ctx, target, tag, on=False))
+    return work_order_view(await commands.tag(ctx.new_uow, target, tag, on=False))
 
 
 @router.put("/watchers/me", response_model=WorkOrderView)
 async def watch(ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.watch(ctx, target, watching=True))
+    return work_order_view(await commands.watch(ctx.new_uow, target, watching=True))
 
 
 @router.delete("/watchers/me", response_model=WorkOrderView)
 async def unwatch(ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.watch(ctx, target, watching=False))
+    return work_order_view(await commands.watch(ctx.new_uow, target, watching=False))
 
 
 @router.post("/share", response_model=WorkOrderView)
 async def share(body: schemas.ShareBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.share(ctx, target, list(body.shared_with), body.note))
+    return work_order_view(
+        await commands.share(ctx.new_uow, target, list(body.shared_with), body.note)
+    )
 
 
 @router.post("/escalate", response_model=WorkOrderView)
 async def escalate(body: schemas.EscalateBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    order = await commands.escalate(ctx, target, body.reason, body.assignee, body.group, body.note)
+    order = await commands.escalate(
+        ctx.new_uow, target, body.reason, body.assignee, body.group, body.note
+    )
     return work_order_view(order)
 
 
@@ -81,7 +88,9 @@ async def escalate(body: schemas.EscalateBody, ctx: Ctx, target: TargetTicket) -
 async def upgrade_severity(
     body: schemas.SeverityBody, ctx: Ctx, target: TargetTicket
 ) -> WorkOrderView:
-    return work_order_view(await commands.upgrade_severity(ctx, target, body.severity, body.reason))
+    return work_order_view(
+        await commands.upgrade_severity(ctx.new_uow, target, body.severity, body.reason)
+    )
 
 
 @router.post("/problems", response_model=schemas.Created, status_code=201)
@@ -89,7 +98,7 @@ async def convert_to_problem(
     body: schemas.ProblemBody, ctx: Ctx, target: TargetTicket
 ) -> schemas.Created:
     problem = await commands.convert_to_problem(
-        ctx, target, body.title, body.description, body.impact
+        ctx.new_uow, target, body.title, body.description, body.impact
     )
     return schemas.Created(id=problem.problem_id, ticket_id=target.ticket_id)
 
@@ -105,35 +114,39 @@ async def submit_change(
             target.actor.id,
         )  # fmt: skip
 
-    change = await commands.submit_change(ctx, target, record)
+    change = await commands.submit_change(ctx.new_uow, target, record)
     return schemas.Created(id=change.change_id, ticket_id=target.ticket_id)
 
 
 @router.post("/wait-customer", response_model=WorkOrderView)
 async def wait_customer(body: schemas.ReasonBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.pause(ctx, target, Command.WAIT_CUSTOMER, body.reason))
+    return work_order_view(
+        await commands.pause(ctx.new_uow, target, Command.WAIT_CUSTOMER, body.reason)
+    )
 
 
 @router.post("/hold", response_model=WorkOrderView)
 async def hold(body: schemas.ReasonBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.pause(ctx, target, Command.HOLD, body.reason))
+    return work_order_view(await commands.pause(ctx.new_uow, target, Command.HOLD, body.reason))
 
 
 @router.post("/investigate", response_model=WorkOrderView)
 async def investigate(body: schemas.ReasonBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.pause(ctx, target, Command.INVESTIGATE, body.reason))
+    return work_order_view(
+        await commands.pause(ctx.new_uow, target, Command.INVESTIGATE, body.reason)
+    )
 
 
 @router.post("/resume", response_model=WorkOrderView)
 async def resume(body: schemas.ReasonBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.resume(ctx, target, body.reason))
+    return work_order_view(await commands.resume(ctx.new_uow, target, body.reason))
 
 
 @router.post("/resolve", response_model=WorkOrderView)
 async def resolve(body: schemas.ResolveBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
     """回单: cause, solution, closure code; an overdue reason once an SLA was breached."""
     resolution = Resolution(body.cause, body.solution, body.closure_code, body.overdue_reason)
-    return work_order_view(await commands.resolve(ctx, target, resolution))
+    return work_order_view(await commands.resolve(ctx.new_uow, target, resolution))
 
 
 @router.post("/customer-reply", response_model=schemas.ReplyOutcome, status_code=202)
@@ -141,7 +154,7 @@ async def customer_reply(
     body: schemas.MessageBody, ctx: Ctx, target: TargetTicket
 ) -> schemas.ReplyOutcome:
     """Back to work; on a closed ticket a new, linked ticket is registered instead."""
-    order, follow_up = await commands.customer_reply(ctx, target, body.message)
+    order, follow_up = await commands.customer_reply(ctx.new_uow, target, body.message)
     follow_up_of = follow_up.ticket_id if follow_up else None
     return schemas.ReplyOutcome(
         status=order.status, follow_up_of=follow_up_of, version=order.version
@@ -150,18 +163,18 @@ async def customer_reply(
 
 @router.post("/confirm", response_model=WorkOrderView)
 async def confirm(ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.confirm(ctx, target))
+    return work_order_view(await commands.confirm(ctx.new_uow, target))
 
 
 @router.post("/cancel", response_model=WorkOrderView)
 async def cancel(body: schemas.CancelBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    return work_order_view(await commands.cancel(ctx, target, body.reason))
+    return work_order_view(await commands.cancel(ctx.new_uow, target, body.reason))
 
 
 @router.post("/comments", response_model=schemas.Created, status_code=201)
 async def comment(body: schemas.CommentBody, ctx: Ctx, target: TargetTicket) -> schemas.Created:
     """The internal feed."""
-    comment_id = await commands.comment(ctx, target, Command.COMMENT, body.body)
+    comment_id = await commands.comment(ctx.new_uow, target, Command.COMMENT, body.body)
     return schemas.Created(id=comment_id, ticket_id=target.ticket_id)
 
 
@@ -170,5 +183,5 @@ async def portal_message(
     body: schemas.CommentBody, ctx: Ctx, target: TargetTicket
 ) -> schemas.Created:
     """A message the customer sees on the portal."""
-    comment_id = await commands.comment(ctx, target, Command.PORTAL_MESSAGE, body.body)
+    comment_id = await commands.comment(ctx.new_uow, target, Command.PORTAL_MESSAGE, body.body)
     return schemas.Created(id=comment_id, ticket_id=target.ticket_id)

@@ -12,13 +12,13 @@ from shared.kafka.routing import EventRouter
 
 def intake_events(ctx: DispatchContext) -> EventRouter:
     router = EventRouter()
-    router.on(TicketRegistered, partial(consumers.on_ticket_registered, ctx))
-    router.on(TicketReleased, partial(consumers.on_ticket_released, ctx))
+    router.on(TicketRegistered, partial(consumers.on_ticket_registered, ctx.new_uow, ctx.routing))
+    router.on(TicketReleased, partial(consumers.on_ticket_released, ctx.new_uow, ctx.routing))
     return router
 
 
 def sla_events(ctx: DispatchContext) -> EventRouter:
     router = EventRouter()
-    router.on(SlaBreached, partial(consumers.on_sla_breached, ctx))
-    router.on(AutoCloseBecameDue, partial(consumers.on_autoclose_due, ctx))
+    router.on(SlaBreached, partial(consumers.on_sla_breached, ctx.new_uow))
+    router.on(AutoCloseBecameDue, partial(consumers.on_autoclose_due, ctx.new_uow))
     return router

@@ -5,24 +5,10 @@ from uuid import uuid4
 
 from services.intake.app.ports import IntakeUnitOfWork, NewUnitOfWork
 from services.intake.app.tenants import require_tenant
-from services.intake.domain.contacts import Account, Customer
+from services.intake.domain.contacts import Account, ContactData, Customer
 from shared.errors import InvalidFields, NotFound
 from shared.events import SYSTEM_ACTOR, Actor
 from shared.retry import retry_transient
-
-
-@dataclass(frozen=True)
-class ContactData:
-    tenant_id: str
-    contact_id: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    account_id: str | None = None
-    verified: bool = False
-
-    def as_customer(self, customer_id: str) -> Customer:
-        return Customer(customer_id, **self.__dict__)
 
 
 @dataclass(frozen=True)

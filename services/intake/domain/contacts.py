@@ -29,10 +29,9 @@ def keys_of(contact: Contact | None) -> list[str]:
 
 
 @dataclass
-class Customer:
-    """A contact in a tenant's directory (``customer_id`` is intake's own id for it)."""
+class ContactData:
+    """What the directory knows of a contact, as upstream or an operator gives it."""
 
-    customer_id: str
     tenant_id: str
     contact_id: str | None = None
     name: str | None = None
@@ -40,6 +39,16 @@ class Customer:
     email: str | None = None
     account_id: str | None = None
     verified: bool = False
+
+    def as_customer(self, customer_id: str) -> "Customer":
+        return Customer(customer_id=customer_id, **vars(self))
+
+
+@dataclass(kw_only=True)
+class Customer(ContactData):
+    """A contact in a tenant's directory (``customer_id`` is intake's own id for it)."""
+
+    customer_id: str
     keys: list[str] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -4,8 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.app.customers import ContactData
-from services.intake.domain.contacts import Account, Customer
+from services.intake.domain.contacts import Account, ContactData, Customer
 from shared.events.submissions import Email, Phone, line
 
 TenantId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

@@ -3,27 +3,13 @@
 import copy
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Self
-from uuid import UUID
+from typing import Any
 
-from services.sla.domain.calendar import Calendar
-from services.sla.domain.policy import Policy
 from services.sla.domain.ticket_sla import TicketSla
 from shared.clock import FakeClock
 from shared.errors import TransientConflict
 from shared.events import EventEnvelope
-
-
-class FakeStore:
-    """What a committed database would hold."""
-
-    def __init__(self) -> None:
-        self.calendars: dict[str, Calendar] = {}
-        self.policies: dict[str, tuple[Policy, ...]] = {}
-        self.tickets: dict[str, tuple[TicketSla, datetime | None]] = {}
-        self.processed: set[tuple[str, UUID]] = set()
-        self.pending: list[EventEnvelope] = []
-        self.published: list[EventEnvelope] = []
+from shared.testing.fakes import FakeUnitOfWork as KernelFakeUnitOfWork
 
 
 class _Keyed:
@@ -83,44 +69,24 @@ def _stored(sla: TicketSla) -> TicketSla:
     return stored
 
 
-class FakeUnitOfWork:
-    """Changes land in the store only on commit (a copy is worked on meanwhile)."""
+class FakeUnitOfWork(KernelFakeUnitOfWork):
+    """SLA's repositories in memory, in the kernel's fake unit of work, on a clock that
+    tests move."""
 
-    def __init__(self, store: FakeStore, clock: FakeClock) -> None:
-        self._store, self._clock = store, clock
+    repositories = ("calendars", "policies", "tickets", "pending")
 
-    async def __aenter__(self) -> Self:
-        self._work = copy.deepcopy(self._store)
-        self.calendars = _Keyed(self._work.calendars)
-        self.policies = _Keyed(self._work.policies)
-        self.tickets = FakeTickets(self._work.tickets)
-        self.pending = FakePending(self._work.pending)
-        self._events: list[EventEnvelope] = []
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock.now())
+        self._clock = clock
+        self.calendars: _Keyed = _Keyed({})
+        self.policies: _Keyed = _Keyed({})
+        self.tickets = FakeTickets({})
+        self.pending = FakePending([])
 
     def now(self) -> datetime:
         return self._clock.now()
 
-    async def already_processed(self, consumer: str, event_id: UUID) -> bool:
-        if (consumer, event_id) in self._work.processed:
-            return True
-        self._work.processed.add((consumer, event_id))
-        return False
 
-    def publish(self, *events: EventEnvelope) -> None:
-        self._events.extend(events)
-
-    async def commit(self) -> None:
-        self._work.published.extend(self._events)
-        self._store.__dict__.update(self._work.__dict__)
-
-
-def new_uow_factory(store: FakeStore, clock: FakeClock) -> Any:
-    return lambda: FakeUnitOfWork(store, clock)
-
-
-def due_ids(store: FakeStore, now: datetime) -> Sequence[str]:
-    return [t for t, (_, due) in store.tickets.items() if due is not None and due <= now]
+def due_ids(uow: FakeUnitOfWork, now: datetime) -> Sequence[str]:
+    due = uow.tickets.items.items()
+    return [t for t, (_, at) in due if at is not None and at <= now]

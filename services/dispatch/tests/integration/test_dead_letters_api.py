@@ -23,7 +23,7 @@ async def test_an_admin_sees_dispatchs_dead_letter_and_purges_it(dispatch, setti
     unknown = await dispatch.post(
         "/admin/dead-letters/replay", json={"ids": [letter["id"]]}, headers=ADMIN
     )
-    assert letter["consumer"] == "dispatch"
+    assert letter["consumer"] == settings.consumer_group("dispatch")
     assert letter["error_type"] == "MalformedEvent"
     assert letter["source"].startswith(f"{settings.topics.intake_events}/")
     assert forbidden.status_code == 403

@@ -20,7 +20,7 @@ def sample(metrics: str, name: str, **labels: str) -> float | None:
 async def test_handled_and_dead_lettered_messages_lag_and_outbox_are_measured(
     dispatch, settings, infra
 ):
-    topic = settings.topics.intake_events
+    topic, consumer = settings.topics.intake_events, settings.consumer_group("dispatch")
     await configure(dispatch, "acme", "routing-rules/all", {"order": 1, "assignee": "li.wei"})
     await publish_in_order(infra.kafka_bootstrap, topic, registered("m-1"))
     await until_status(dispatch, "m-1", "assigned")
@@ -32,15 +32,15 @@ async def test_handled_and_dead_lettered_messages_lag_and_outbox_are_measured(
 
     metrics = await eventually(
         scraped,
-        lambda m: sample(m, "ticketflow_messages_total", consumer="dispatch", topic=topic,
+        lambda m: sample(m, "ticketflow_messages_total", consumer=consumer, topic=topic,
                          outcome="dead_lettered") == 1.0,
     )  # fmt: skip
     handled = sample(
-        metrics, "ticketflow_messages_total", consumer="dispatch", topic=topic, outcome="handled"
+        metrics, "ticketflow_messages_total", consumer=consumer, topic=topic, outcome="handled"
     )
     assert handled == 1.0
     assert (
-        sample(metrics, "ticketflow_handler_seconds_count", consumer="dispatch", topic=topic) == 1.0
+        sample(metrics, "ticketflow_handler_seconds_count", consumer=consumer, topic=topic) == 1.0
     )
     assert sample(metrics, "ticketflow_outbox_messages", state="parked") == 0.0
     lags = [line for line in metrics.splitlines() if line.startswith("ticketflow_consumer_lag{")]

@@ -2,17 +2,15 @@
 
 import copy
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import Any, Self
-from uuid import UUID
+from typing import Any
 
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
 from services.dispatch.tests.unit.builders import NOW
 from shared.errors import Conflict
-from shared.events import EventEnvelope
 from shared.events.submissions import Submission
+from shared.testing.fakes import FakeUnitOfWork as KernelFakeUnitOfWork
 
 
 class FakeWorkOrders:
@@ -94,33 +92,12 @@ class FakeRecords:
         self.changes.append(change)
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(KernelFakeUnitOfWork):
+    repositories = ("work_orders", "directory", "records")
+
     def __init__(self, work_orders: FakeWorkOrders, directory: FakeDirectory) -> None:
+        super().__init__(NOW)
         self.work_orders, self.directory, self.records = work_orders, directory, FakeRecords()
-        self.published: list[EventEnvelope] = []
-        self.submitted: list[Submission] = []
-        self.processed: set[tuple[str, UUID]] = set()
-        self.commits = 0
-
-    def now(self) -> datetime:
-        return NOW
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def already_processed(self, consumer: str, event_id: UUID) -> bool:
-        seen = (consumer, event_id) in self.processed
-        self.processed.add((consumer, event_id))
-        return seen
-
-    def publish(self, *events: EventEnvelope) -> None:
-        self.published.extend(events)
 
     def submit_upstream(self, submission: Submission, key: str) -> None:
-        self.submitted.append(submission)
-
-    async def commit(self) -> None:
-        self.commits += 1
+        self.send(submission)

@@ -1,8 +1,7 @@
 """Routing with the directory faked: rules, least load, geo fallback, the centre queue."""
 
 from services.dispatch.app.consumers import on_ticket_registered
-from services.dispatch.app.context import DispatchContext
-from services.dispatch.app.routing import route
+from services.dispatch.app.routing import Routing, route
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.tests.unit.builders import order
 from services.dispatch.tests.unit.fakes import FakeDirectory, FakeUnitOfWork, FakeWorkOrders
@@ -14,57 +13,57 @@ CARE = RoutingRule(rule_id="care", order=1, region="chaoyang", group="care")
 
 def setup(directory: FakeDirectory, load: dict[str, int] | None = None):
     uow = FakeUnitOfWork(FakeWorkOrders(load=load), directory)
-    return DispatchContext(new_uow=lambda: uow, dispatch_centre="centre"), uow
+    return Routing("centre"), uow
 
 
 async def test_a_matching_rule_assigns_the_least_loaded_member_of_its_group():
-    ctx, uow = setup(FakeDirectory([CARE], {"care": ["zhao", "qian"]}), {"zhao": 4, "qian": 1})
+    routing, uow = setup(FakeDirectory([CARE], {"care": ["zhao", "qian"]}), {"zhao": 4, "qian": 1})
     wo = order(region="chaoyang")
-    await route(ctx, uow, wo)
+    await route(routing, uow, wo)
     assert (wo.status, wo.assignee, wo.group) == (TicketStatus.ASSIGNED, "qian", "care")
     assert wo.events[0].payload.reason == "routing rule care"
 
 
 def with_static_rules(*rules: RoutingRule, directory: FakeDirectory):
-    ctx, uow = setup(directory)
-    return DispatchContext(new_uow=ctx.new_uow, dispatch_centre="centre", static_rules=rules), uow
+    _, uow = setup(directory)
+    return Routing("centre", rules), uow
 
 
 async def test_tenant_rules_come_before_the_deployment_wide_ones_whatever_their_order():
     static = RoutingRule(order=0, assignee="static.person")
-    ctx, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
+    routing, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
     wo = order(region="chaoyang")
-    await route(ctx, uow, wo)
+    await route(routing, uow, wo)
     assert (wo.assignee, wo.events[0].payload.reason) == ("zhao", "routing rule care")
 
 
 async def test_deployment_wide_rules_route_what_no_tenant_rule_matches():
     static = RoutingRule(order=5, rule_id="fallback", assignee="static.person")
-    ctx, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
+    routing, uow = with_static_rules(static, directory=FakeDirectory([CARE], {"care": ["zhao"]}))
     wo = order(region="haidian")
-    await route(ctx, uow, wo)
+    await route(routing, uow, wo)
     assert (wo.assignee, wo.events[0].payload.reason) == ("static.person", "routing rule fallback")
 
 
 async def test_without_anyone_on_duty_the_nearest_staffed_station_takes_it():
     directory = FakeDirectory([CARE], {"care": [], "east": [], "west": ["chen"]}, ["east", "west"])
-    ctx, uow = setup(directory)
+    routing, uow = setup(directory)
     wo = order(region="chaoyang", lon=116.4, lat=39.9)
-    await route(ctx, uow, wo)
+    await route(routing, uow, wo)
     assert (wo.assignee, wo.group) == ("chen", "west")
 
 
 async def test_without_coordinates_there_is_no_geo_fallback_and_the_centre_queues_it():
-    ctx, uow = setup(FakeDirectory([], {"west": ["chen"]}, ["west"]))
+    routing, uow = setup(FakeDirectory([], {"west": ["chen"]}, ["west"]))
     wo = order()
-    await route(ctx, uow, wo)
+    await route(routing, uow, wo)
     assert (wo.status, wo.assignee, wo.group, wo.events) == (TicketStatus.NEW, None, "centre", [])
 
 
 async def test_a_redelivered_registration_has_one_effect():
-    ctx, uow = setup(FakeDirectory([RoutingRule(order=1, assignee="li.wei")]))
+    routing, uow = setup(FakeDirectory([RoutingRule(order=1, assignee="li.wei")]))
     event = ticket_registered("t-7")
-    await on_ticket_registered(ctx, event)
-    await on_ticket_registered(ctx, event)
+    await on_ticket_registered(lambda: uow, routing, event)
+    await on_ticket_registered(lambda: uow, routing, event)
     assert [e.event_type for e in uow.published] == ["ticket.assigned", "ticket.status_changed"]
     assert uow.work_orders.saved["t-7"].assignee == "li.wei"

@@ -2,8 +2,7 @@
 
 import pytest
 
-from services.dispatch.app import commands as use
-from services.dispatch.app.context import DispatchContext
+from services.dispatch.app import commands
 from services.dispatch.domain.errors import InvalidField
 from services.dispatch.tests.unit.builders import ASSIGNEE, actor, order
 from services.dispatch.tests.unit.fakes import FakeDirectory, FakeUnitOfWork, FakeWorkOrders
@@ -16,56 +15,60 @@ LI = actor("agent")
 
 def setup(*orders, urges=None):
     uow = FakeUnitOfWork(FakeWorkOrders(*orders), FakeDirectory(urges=urges))
-    return DispatchContext(new_uow=lambda: uow, dispatch_centre="centre"), uow
+    return (lambda: uow), uow
 
 
 async def test_a_command_saves_publishes_and_bumps_the_version():
-    ctx, uow = setup(order(S.ASSIGNED, version=4))
-    saved = await use.accept(ctx, use.Target("t-1", LI, 4), None)
+    new_uow, uow = setup(order(S.ASSIGNED, version=4))
+    saved = await commands.accept(new_uow, commands.Target("t-1", LI, 4), None)
     assert (saved.status, saved.version) == (S.ACCEPTED, 5)
     assert [e.event_type for e in uow.published] == ["ticket.accepted", "ticket.status_changed"]
     assert uow.commits == 1
 
 
 async def test_an_expected_version_that_is_not_current_is_a_conflict_listing_the_commands():
-    ctx, uow = setup(order(S.ASSIGNED, version=4))
+    new_uow, uow = setup(order(S.ASSIGNED, version=4))
     with pytest.raises(Conflict) as refused:
-        await use.accept(ctx, use.Target("t-1", LI, 3), None)
+        await commands.accept(new_uow, commands.Target("t-1", LI, 3), None)
     assert "accept" in refused.value.allowed
     assert (uow.published, uow.commits) == ([], 0)
 
 
 async def test_an_unknown_ticket_is_not_found():
-    ctx, _ = setup()
+    new_uow, _ = setup()
     with pytest.raises(NotFound):
-        await use.start(ctx, use.Target("nope", LI))
+        await commands.start(new_uow, commands.Target("nope", LI))
 
 
 async def test_a_command_that_changes_nothing_writes_nothing():
-    ctx, uow = setup(order(S.IN_PROGRESS, watchers=[ASSIGNEE], version=2))
-    same = await use.watch(ctx, use.Target("t-1", LI), watching=True)
+    new_uow, uow = setup(order(S.IN_PROGRESS, watchers=[ASSIGNEE], version=2))
+    same = await commands.watch(new_uow, commands.Target("t-1", LI), watching=True)
     assert (same.version, uow.commits, uow.published) == (2, 0, [])
 
 
 async def test_the_tenants_urge_threshold_overrides_the_default():
-    ctx, _ = setup(order(S.IN_PROGRESS), urges=1)
-    urged = await use.urge(ctx, use.Target("t-1", actor("agent", "desk")), None)
+    new_uow, _ = setup(order(S.IN_PROGRESS), urges=1)
+    urged = await commands.urge(
+        new_uow, commands.Target("t-1", actor("agent", "desk")), None, default_threshold=3
+    )
     assert urged.status is S.ESCALATED
 
 
 async def test_a_problem_record_is_stored_with_its_link():
-    ctx, uow = setup(order(S.IN_PROGRESS))
-    problem = await use.convert_to_problem(ctx, use.Target("t-1", LI), "OLT", "flapping", "5 ports")
+    new_uow, uow = setup(order(S.IN_PROGRESS))
+    problem = await commands.convert_to_problem(
+        new_uow, commands.Target("t-1", LI), "OLT", "flapping", "5 ports"
+    )
     assert uow.records.problems == [problem]
     assert uow.work_orders.saved["t-1"].problems == [problem.problem_id]
 
 
 async def test_a_reply_to_a_closed_ticket_submits_a_linked_follow_up():
-    ctx, uow = setup(order(S.CLOSED, subject="宽带无法上网", account_id="a-9"))
-    saved, follow_up = await use.customer_reply(
-        ctx, use.Target("t-1", actor("requester", "c-1")), "again"
+    new_uow, uow = setup(order(S.CLOSED, subject="宽带无法上网", account_id="a-9"))
+    saved, follow_up = await commands.customer_reply(
+        new_uow, commands.Target("t-1", actor("requester", "c-1")), "again"
     )
-    [submission] = uow.submitted
+    [submission] = uow.sent
     assert follow_up is not None
     assert saved.status is S.CLOSED
     assert (submission.related_to, submission.account_id) == ("t-1", "a-9")
@@ -74,15 +77,19 @@ async def test_a_reply_to_a_closed_ticket_submits_a_linked_follow_up():
 
 
 async def test_a_follow_up_without_a_known_customer_names_the_one_who_replied():
-    ctx, uow = setup(order(S.CLOSED))
-    await use.customer_reply(ctx, use.Target("t-1", actor("requester", "c-7")), "again")
-    [submission] = uow.submitted
+    new_uow, uow = setup(order(S.CLOSED))
+    await commands.customer_reply(
+        new_uow, commands.Target("t-1", actor("requester", "c-7")), "again"
+    )
+    [submission] = uow.sent
     assert submission.contact is not None
     assert submission.contact.contact_id == "c-7"
 
 
 async def test_escalating_for_priority_is_refused_before_anything_is_loaded():
-    ctx, uow = setup(order(S.IN_PROGRESS))
+    new_uow, uow = setup(order(S.IN_PROGRESS))
     with pytest.raises(InvalidField, match="not an escalation reason"):
-        await use.escalate(ctx, use.Target("t-1", LI), "raise_priority", "x", None, None)
+        await commands.escalate(
+            new_uow, commands.Target("t-1", LI), "raise_priority", "x", None, None
+        )
     assert uow.work_orders.saved["t-1"].status is S.IN_PROGRESS

@@ -1,4 +1,4 @@
-"""A tiny in-memory unit of work for intake's use-case tests."""
+"""Intake's repositories in memory, in the kernel's fake unit of work, for use-case tests."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from services.intake.app.ports import DuplicateCustomer, DuplicateSubmission
 from services.intake.domain.tenants import Tenant
 from shared.events.vocabulary import TicketStatus
+from shared.testing.fakes import DEFAULT_NOW
+from shared.testing.fakes import FakeUnitOfWork as KernelFakeUnitOfWork
 
 
 class FakeTickets:
@@ -155,34 +157,12 @@ class FakeBlobs:
         self.files.pop(blob_id, None)
 
 
-class FakeUnitOfWork:
-    def __init__(self, now=datetime(2026, 3, 7, 16, 30, tzinfo=UTC)):
+class FakeUnitOfWork(KernelFakeUnitOfWork):
+    repositories = ("tickets", "counters", "customers", "tenants", "attachments")
+
+    def __init__(self, now=DEFAULT_NOW):
+        super().__init__(now)
         self.tickets, self.counters = FakeTickets(), FakeCounters()
         self.customers, self.tenants = FakeCustomers(), FakeTenants()
         self.tenants.provision("acme")  # the tenant of every submission unless a test says
         self.attachments = FakeAttachments()
-        self.published, self.committed, self._now = [], 0, now
-        self._pending = []
-
-    def __call__(self):
-        return self
-
-    def now(self):
-        return self._now
-
-    def advance(self, delta):
-        self._now += delta
-
-    async def __aenter__(self):
-        self._pending = []
-        return self
-
-    async def __aexit__(self, *exc):
-        self._pending = []
-
-    def publish(self, *events):
-        self._pending.extend(events)
-
-    async def commit(self):
-        self.published.extend(self._pending)
-        self.committed += 1

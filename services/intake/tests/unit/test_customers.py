@@ -1,9 +1,9 @@
 import pytest
 
 from services.intake.app import customers
-from services.intake.app.customers import ContactData, ImportDirectory
+from services.intake.app.customers import ImportDirectory
 from services.intake.app.ports import DuplicateCustomer
-from services.intake.domain.contacts import Account
+from services.intake.domain.contacts import Account, ContactData
 from services.intake.tests.unit.fakes import FakeUnitOfWork
 from shared.errors import NotFound
 from shared.events import SYSTEM_ACTOR

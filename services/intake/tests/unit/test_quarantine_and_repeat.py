@@ -48,7 +48,7 @@ async def test_an_unknown_contact_is_quarantined_where_the_tenant_enables_it():
 async def test_a_verified_contact_passes_and_brings_its_account():
     uow = quarantining(FakeUnitOfWork())
     uow.customers.rows["cu-1"] = Customer(
-        "cu-1", "acme", phone=PHONE, account_id="acct-3", verified=True
+        customer_id="cu-1", tenant_id="acme", phone=PHONE, account_id="acct-3", verified=True
     )
     ticket = await register(uow)
     assert ticket.status == "new"
