@@ -20,11 +20,11 @@ its writes raises; returning without ``commit`` after writing would keep them in
 """
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Hashable
 from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
@@ -46,6 +46,7 @@ from shared.mongo.outbox_store import (
 )
 
 PROCESSED_EVENTS = "processed_events"
+T = TypeVar("T")
 
 
 def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
@@ -54,6 +55,25 @@ def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
         IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True),
         IndexModel([("processed_at", ASCENDING)], expireAfterSeconds=ttl_s),
     ]
+
+
+class TransactionReads:
+    """What one transaction read, read once: inside a transaction's snapshot a second read
+    returns the same unless the transaction itself wrote it, so a repository that reads
+    through ``once`` must ``forget`` what it writes. A batch's use cases share theirs, so
+    e.g. a tenant's configuration is read once per batch instead of once per event."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, Any] = {}
+
+    async def once(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+        if key not in self._values:
+            self._values[key] = await read()
+        value: T = self._values[key]
+        return value
+
+    def forget(self, key: Hashable) -> None:
+        self._values.pop(key, None)
 
 
 class SharedTransaction:
@@ -73,6 +93,7 @@ class SharedTransaction:
         # (one query per consumer instead of one per event).
         self.event_ids = frozenset(event_ids)
         self.processed_before: dict[str, set[str]] = {}
+        self.reads = TransactionReads()
 
 
 class TransactionScope:
@@ -145,6 +166,8 @@ class MongoUnitOfWork:
         self._on_commit = on_commit
         self._scope = scope
         self._outgoing: list[Outgoing] = []
+        # What the transaction read by key; shared with the batch's other use cases.
+        self.reads = TransactionReads()
         self._session: AsyncClientSession | None = None
         self._shared: SharedTransaction | None = None
         self._processed: list[dict[str, Any]] = []
@@ -162,9 +185,11 @@ class MongoUnitOfWork:
         self._shared = self._scope.current() if self._scope else None
         if self._shared is not None:
             self._session = self._shared.session
+            self.reads = self._shared.reads
         else:
             self._session = self.client.start_session()
             await self._session.start_transaction()
+            self.reads = TransactionReads()
         self._outgoing, self._processed = [], []
         self._bind(self._session)
         return self

@@ -31,8 +31,10 @@ pytestmark = pytest.mark.timeout(420)
 
 EVENTS, RATE = 300, 100
 # Armed after this many committed transactions, so that the kill lands mid-load: both
-# commit the records of one poll per transaction.
-DISPATCH_KILL_AFTER = INTAKE_KILL_AFTER = 8
+# commit the records of one poll per transaction, and a poll takes at most BATCH of them,
+# so however fast the service drains the load it commits EVENTS / BATCH times at least.
+DISPATCH_KILL_AFTER = INTAKE_KILL_AFTER = 4
+BATCH = 20
 ADMIN = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
 # Long enough for the server to reap the killed process's transaction and then some.
 RECOVERY_TIMEOUT_S = 240.0
@@ -42,6 +44,7 @@ def env_for(name, infra, namespace):
     return service_env(infra, free_port(), namespace, f"{namespace}_{name}") | {
         "TICKETFLOW_CONSUMER_SESSION_TIMEOUT_MS": "6000",
         "TICKETFLOW_OUTBOX_POLL_INTERVAL_S": "0.1",
+        "TICKETFLOW_CONSUMER_BATCH_MAX_RECORDS": str(BATCH),
     }
 
 

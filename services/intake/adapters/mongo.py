@@ -43,5 +43,5 @@ class IntakeMongoUnitOfWork(MongoUnitOfWork):
         self.tickets = MongoTicketRepository(self.db, session)
         self.counters = MongoNumberCounters(self.db, session)
         self.customers = MongoCustomerDirectory(self.db, session)
-        self.tenants = MongoTenantRegistry(self.db, session)
+        self.tenants = MongoTenantRegistry(self.db, session, self.reads)
         self.attachments = MongoAttachmentRecords(self.db, session)

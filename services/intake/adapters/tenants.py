@@ -7,17 +7,23 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.intake.domain.config import TenantConfig
 from services.intake.domain.tenants import Tenant
+from shared.mongo.unit_of_work import TransactionReads
 
 TENANTS = "tenants"
 
 
 class MongoTenantRegistry:
-    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Any], session: AsyncClientSession, reads: TransactionReads
+    ) -> None:
         self._tenants = db[TENANTS]
-        self._session = session
+        self._session, self._reads = session, reads
 
     async def get(self, tenant_id: str) -> Tenant | None:
-        doc = await self._tenants.find_one({"_id": tenant_id}, session=self._session)
+        doc = await self._reads.once(
+            (TENANTS, tenant_id),
+            lambda: self._tenants.find_one({"_id": tenant_id}, session=self._session),
+        )
         return _tenant(doc) if doc else None
 
     async def save(self, tenant: Tenant) -> None:
@@ -29,6 +35,7 @@ class MongoTenantRegistry:
         await self._tenants.replace_one(
             {"_id": tenant.tenant_id}, doc, upsert=True, session=self._session
         )
+        self._reads.forget((TENANTS, tenant.tenant_id))
 
     async def page(self, after: str | None, limit: int) -> list[Tenant]:
         query = {"_id": {"$gt": after}} if after else {}

@@ -29,7 +29,7 @@ from services.sla.domain.ticket_sla import TicketSla
 from shared.errors import TransientConflict
 from shared.events import EventEnvelope
 from shared.events.codec import decode_event, encode_event
-from shared.mongo.unit_of_work import MongoUnitOfWork
+from shared.mongo.unit_of_work import MongoUnitOfWork, TransactionReads
 
 CALENDARS, POLICIES, TICKETS = "calendars", "policies", "ticket_slas"
 PENDING, RECOMPUTE_JOBS = "pending_events", "recompute_jobs"
@@ -54,42 +54,62 @@ def shard_of(ticket_id: str, shards: int) -> int:
     return zlib.crc32(ticket_id.encode()) % shards
 
 
-class MongoCalendarRepository:
-    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
-        self._calendars, self._session = db[CALENDARS], session
+class _OnePerTenant:
+    """A collection of one document per tenant, read once per transaction."""
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Any],
+        name: str,
+        session: AsyncClientSession,
+        reads: TransactionReads,
+    ) -> None:
+        self._collection, self._session, self._reads = db[name], session, reads
+
+    async def _get(self, tenant_id: str) -> dict[str, Any] | None:
+        return await self._reads.once(
+            (self._collection.name, tenant_id),
+            lambda: self._collection.find_one({"_id": tenant_id}, session=self._session),
+        )
+
+    async def _put(self, tenant_id: str, doc: dict[str, Any]) -> None:
+        await self._collection.replace_one(
+            {"_id": tenant_id}, {"_id": tenant_id, **doc}, upsert=True, session=self._session
+        )
+        self._reads.forget((self._collection.name, tenant_id))
+
+    async def delete(self, tenant_id: str) -> bool:
+        result = await self._collection.delete_one({"_id": tenant_id}, session=self._session)
+        self._reads.forget((self._collection.name, tenant_id))
+        return result.deleted_count == 1
+
+
+class MongoCalendarRepository(_OnePerTenant):
+    def __init__(
+        self, db: AsyncDatabase[Any], session: AsyncClientSession, reads: TransactionReads
+    ) -> None:
+        super().__init__(db, CALENDARS, session, reads)
 
     async def get(self, tenant_id: str) -> Calendar | None:
-        doc = await self._calendars.find_one({"_id": tenant_id}, session=self._session)
+        doc = await self._get(tenant_id)
         return calendar_from(doc) if doc else None
 
     async def put(self, tenant_id: str, calendar: Calendar) -> None:
-        doc = {"_id": tenant_id, **calendar_document(calendar)}
-        await self._calendars.replace_one(
-            {"_id": tenant_id}, doc, upsert=True, session=self._session
-        )
-
-    async def delete(self, tenant_id: str) -> bool:
-        result = await self._calendars.delete_one({"_id": tenant_id}, session=self._session)
-        return result.deleted_count == 1
+        await self._put(tenant_id, calendar_document(calendar))
 
 
-class MongoPolicyRepository:
-    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
-        self._policies, self._session = db[POLICIES], session
+class MongoPolicyRepository(_OnePerTenant):
+    def __init__(
+        self, db: AsyncDatabase[Any], session: AsyncClientSession, reads: TransactionReads
+    ) -> None:
+        super().__init__(db, POLICIES, session, reads)
 
     async def get(self, tenant_id: str) -> tuple[Policy, ...] | None:
-        doc = await self._policies.find_one({"_id": tenant_id}, session=self._session)
+        doc = await self._get(tenant_id)
         return tuple(policy_from(p) for p in doc["policies"]) if doc else None
 
     async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None:
-        doc = {"_id": tenant_id, "policies": [p.as_plain() for p in policies]}
-        await self._policies.replace_one(
-            {"_id": tenant_id}, doc, upsert=True, session=self._session
-        )
-
-    async def delete(self, tenant_id: str) -> bool:
-        result = await self._policies.delete_one({"_id": tenant_id}, session=self._session)
-        return result.deleted_count == 1
+        await self._put(tenant_id, {"policies": [p.as_plain() for p in policies]})
 
 
 class MongoTicketSlaRepository:
@@ -259,8 +279,8 @@ class SlaMongoUnitOfWork(MongoUnitOfWork):
         self.shards = shards
 
     def _bind(self, session: AsyncClientSession) -> None:
-        self.calendars = MongoCalendarRepository(self.db, session)
-        self.policies = MongoPolicyRepository(self.db, session)
+        self.calendars = MongoCalendarRepository(self.db, session, self.reads)
+        self.policies = MongoPolicyRepository(self.db, session, self.reads)
         self.tickets = MongoTicketSlaRepository(self.db, session, self.shards)
         self.pending = MongoPendingEventRepository(self.db, session)
         self.recompute_jobs = MongoRecomputeJobs(self.db, session)
