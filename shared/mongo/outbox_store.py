@@ -1,6 +1,6 @@
 """The outbox collection: pending event messages written inside state-changing transactions."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ SENT_RETENTION = timedelta(days=7)
 
 COMMIT_ORDER = [("created_at", ASCENDING), ("position", ASCENDING)]
 _LATEST_FIRST = [("created_at", DESCENDING), ("position", DESCENDING)]
+_UPDATE_CHUNK = 100
 # MongoDB keeps datetimes to the millisecond: order times are whole milliseconds.
 _TICK = timedelta(milliseconds=1)
 OUTBOX_INDEXES = [
@@ -123,6 +124,13 @@ async def insert_outbox(
     await db[OUTBOX].insert_many(docs, session=session)
 
 
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    """An update over a long ``_id`` list in pieces: SecantusDB's time for one grows with the
+    square of the list (1,000 ids: 3.4 s, ten times 100: 0.9 s); MongoDB does not mind."""
+    for start in range(0, len(ids), _UPDATE_CHUNK):
+        yield list(ids[start : start + _UPDATE_CHUNK])
+
+
 def _whole_millisecond(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
@@ -157,10 +165,11 @@ class MongoOutboxStore:
         lease_it = {"$set": {"lease_owner": owner, "lease_until": now + lease}}
         # Free ones and our own in two updates: a filter with $or is a collection scan on
         # some MongoDB-compatible servers, and the outbox holds a week of sent messages.
-        for free_or_mine in ({"lease_until": {"$not": {"$gte": now}}}, {"lease_owner": owner}):
-            await self._outbox.update_many(
-                {"_id": {"$in": wanted}, "state": PENDING, **free_or_mine}, lease_it
-            )
+        for chunk in _chunks(wanted):
+            for free_or_mine in ({"lease_until": {"$not": {"$gte": now}}}, {"lease_owner": owner}):
+                await self._outbox.update_many(
+                    {"_id": {"$in": chunk}, "state": PENDING, **free_or_mine}, lease_it
+                )
         leased = self._outbox.find({"_id": {"$in": wanted}, "lease_owner": owner, "state": PENDING})
         held = {doc["_id"]: doc for doc in await leased.to_list()}
         claimed, dropped = _in_order(candidates, held)
@@ -191,16 +200,18 @@ class MongoOutboxStore:
             )
 
     async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None:
-        await self._outbox.update_many(
-            {"_id": {"$in": list(ids)}, "lease_owner": owner},
-            {"$set": {"state": SENT, "sent_at": now}, "$unset": {"lease_until": ""}},
-        )
+        for chunk in _chunks(ids):
+            await self._outbox.update_many(
+                {"_id": {"$in": chunk}, "lease_owner": owner},
+                {"$set": {"state": SENT, "sent_at": now}, "$unset": {"lease_until": ""}},
+            )
 
     async def release(self, owner: str, ids: Sequence[str]) -> None:
-        await self._outbox.update_many(
-            {"_id": {"$in": list(ids)}, "lease_owner": owner, "state": PENDING},
-            {"$set": {"lease_until": None, "lease_owner": None}},
-        )
+        for chunk in _chunks(ids):
+            await self._outbox.update_many(
+                {"_id": {"$in": chunk}, "lease_owner": owner, "state": PENDING},
+                {"$set": {"lease_until": None, "lease_owner": None}},
+            )
 
     async def record_failure(
         self, owner: str, message_id: str, error: str, now: datetime, park_after: int

@@ -233,3 +233,19 @@ async def test_a_parked_message_is_listed_replayed_or_purged(db):
     assert sorted(await store.purge_parked([])) == ["p0", "p2"]
     assert (await store.parked_count(), await db[OUTBOX].count_documents({})) == (0, 1)
     assert await store.unpark(["p1", "nope"]) == []  # pending, not parked: left alone
+
+
+async def test_a_claim_longer_than_one_update_chunk_is_claimed_and_marked_whole(db):
+    store, count = MongoOutboxStore(db), 250  # the updates go in pieces of 100 ids
+    docs = [
+        {"_id": f"m{i:03d}", "topic": "t", "key": f"k{i}".encode(), "value": b"v",
+         "headers": {}, "state": "pending", "shard": outbox_shard(f"k{i}".encode()),
+         "created_at": T0, "position": i}
+        for i in range(count)
+    ]  # fmt: skip
+    await db[OUTBOX].insert_many(docs)
+    claimed = await store.claim("a", ALL, T0, LEASE, 500)
+    assert [m.id for m in claimed] == [d["_id"] for d in docs]
+    assert await store.claim("b", ALL, T0, LEASE, 500) == []  # all leased to "a"
+    await store.mark_sent("a", [m.id for m in claimed], T0)
+    assert await db[OUTBOX].count_documents({"state": "sent"}) == count
