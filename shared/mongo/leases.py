@@ -71,7 +71,7 @@ class MongoShardLeases:
         """Extend every lease of ours that has not lapsed, in one write; the shards held."""
         ours = {"owner": self._me, "lease_until": {"$gt": now}}
         await self._shards.update_many(ours, {"$set": {"lease_until": now + self._lease}})
-        held = self._shards.find({"owner": self._me, "lease_until": {"$gt": now}}, {"_id": 1})
+        held = self._shards.find(ours, {"_id": 1})
         return sorted(doc["_id"] for doc in await held.to_list())
 
     async def _claim(self, shard: int, now: datetime) -> bool:

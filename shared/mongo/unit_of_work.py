@@ -89,10 +89,9 @@ class SharedTransaction:
         self.outbox: list[dict[str, Any]] = []
         self.processed: list[dict[str, Any]] = []
         self.seen: set[tuple[str, str]] = set()
-        # The batch's event ids, and per consumer those of them it had already processed
-        # (one query per consumer instead of one per event).
+        # The batch's event ids: which of them a consumer had already processed is one
+        # query per consumer (kept in ``reads``) instead of one per event.
         self.event_ids = frozenset(event_ids)
-        self.processed_before: dict[str, set[str]] = {}
         self.reads = TransactionReads()
 
 
@@ -265,10 +264,10 @@ class MongoUnitOfWork:
                 query, {"_id": 1}, session=self.session
             )
             return found is not None
-        before = self._shared.processed_before.get(consumer)
-        if before is None:
-            before = await self._processed_of_batch(consumer, self._shared.event_ids)
-            self._shared.processed_before[consumer] = before
+        batch_ids = self._shared.event_ids
+        before = await self.reads.once(
+            (PROCESSED_EVENTS, consumer), lambda: self._processed_of_batch(consumer, batch_ids)
+        )
         return event_id in before
 
     async def _processed_of_batch(self, consumer: str, event_ids: Collection[str]) -> set[str]:
