@@ -61,14 +61,6 @@ def _why(task: "asyncio.Task[None]") -> str:
     return f"{type(error).__name__}: {error}" if error else "returned"
 
 
-def at_most(count: Callable[[], Awaitable[int]], limit: int, what: str) -> Probe:
-    async def probe() -> tuple[bool, object]:
-        n = await count()
-        return n <= limit, f"{n} {what} (at most {limit})"
-
-    return probe
-
-
 def install_health(app: FastAPI, readiness: Readiness) -> None:
     async def live() -> dict[str, str]:
         return {"status": "ok"}

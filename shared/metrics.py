@@ -7,12 +7,13 @@ One registry per service kit (never the library's global one), handed to what re
 - ``ticketflow_consumer_lag{consumer,topic,partition}``: high watermark − position;
 - ``ticketflow_outbox_messages{state}``: pending and parked outbox messages;
 - ``ticketflow_sla_timer_lateness_seconds``: how late a due SLA timer fired (sla only).
-Gauges that are a count somewhere else are read when scraped, not kept in step.
+Gauges that are a count somewhere else are read when scraped (the outbox backlog as last
+counted in the background, see shared/outbox/backlog.py), not kept in step.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -20,6 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.kafka.delivery import InboundMessage
+from shared.outbox.backlog import OutboxBacklog
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 Refresh = Callable[[], Awaitable[None]]
@@ -85,15 +87,11 @@ class ServiceMetrics:
         return DeliveryMetrics(self, consumer)
 
 
-class OutboxCounts(Protocol):
-    async def pending_count(self) -> int: ...
-
-    async def parked_count(self) -> int: ...
-
-
-async def refresh_outbox(metrics: ServiceMetrics, outbox: OutboxCounts) -> None:
-    metrics.outbox_messages.labels("pending").set(await outbox.pending_count())
-    metrics.outbox_messages.labels("parked").set(await outbox.parked_count())
+async def refresh_outbox(metrics: ServiceMetrics, backlog: OutboxBacklog) -> None:
+    """The backlog's last background count: a scrape never counts a large backlog itself."""
+    if backlog.last is not None:
+        metrics.outbox_messages.labels("pending").set(backlog.last.pending)
+        metrics.outbox_messages.labels("parked").set(backlog.last.parked)
 
 
 async def refresh_consumer_lag(

@@ -12,7 +12,7 @@ from pymongo import IndexModel
 from shared.clock import Clock, SystemClock
 from shared.dlq import http as dead_letters_http
 from shared.dlq.desk import DeadLetterDesk
-from shared.health import Readiness, at_most, install_health, loops_alive
+from shared.health import Readiness, install_health, loops_alive
 from shared.http import ERROR_RESPONSES, install_http_basics
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.delivery import MessageHandler
@@ -28,6 +28,7 @@ from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
 from shared.mongo.unit_of_work import MongoUnitOfWork, TransactionScope
 from shared.outbox import http as parked_outbox_http
+from shared.outbox.backlog import OutboxBacklog
 from shared.outbox.wiring import create_relay
 from shared.runtime import BackgroundLoop, Hook, Runtime
 from shared.settings import StandardSettings
@@ -58,6 +59,9 @@ class ServiceKit:
         self.replica = settings.replica()
         self.relay, self._publisher = create_relay(settings, self.db, self.clock, self.replica)
         self.metrics = ServiceMetrics.create()
+        self.backlog = OutboxBacklog(
+            MongoOutboxStore(self.db), self.clock, settings.outbox_count_interval_s
+        )
         self.transactions = TransactionScope(self.mongo, self.db, self.clock, self.relay.wake)
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
@@ -113,9 +117,13 @@ class ServiceKit:
         shutdown: list[Hook] = []
         background = list(loops)
         if relaying:
-            startup += [MongoOutboxStore(self.db).assign_missing_shards, self._publisher.start]
+            startup += [
+                MongoOutboxStore(self.db).assign_missing_shards,
+                self.backlog.count,
+                self._publisher.start,
+            ]
             shutdown.append(self._publisher.stop)
-            background.insert(0, self.relay.run)
+            background[:0] = [self.relay.run, self.backlog.run]
         runtime = Runtime(
             kafka=self.settings,
             broker=self.broker,
@@ -155,21 +163,19 @@ class ServiceKit:
         readiness.add("kafka", self._kafka_answers)
         readiness.add("loops", loops_alive(lambda: runtime.tasks))
         if relaying:
-            outbox, limits = MongoOutboxStore(self.db), self.settings
+            limits = self.settings
             readiness.add(
-                "outbox_pending",
-                at_most(outbox.pending_count, limits.health_max_outbox_pending, "pending"),
+                "outbox_pending", self.backlog.probe("pending", limits.health_max_outbox_pending)
             )
             readiness.add(
-                "outbox_parked",
-                at_most(outbox.parked_count, limits.health_max_outbox_parked, "parked"),
+                "outbox_parked", self.backlog.probe("parked", limits.health_max_outbox_parked)
             )
         return readiness
 
     def _metric_refreshes(self, relaying: bool) -> list[Refresh]:
         refreshes: list[Refresh] = [partial(refresh_consumer_lag, self.metrics, self._subscribers)]
         if relaying:
-            refreshes.append(partial(refresh_outbox, self.metrics, MongoOutboxStore(self.db)))
+            refreshes.append(partial(refresh_outbox, self.metrics, self.backlog))
         return refreshes
 
     async def _mongo_answers(self) -> tuple[bool, object]:

@@ -89,6 +89,8 @@ class OutboxSettings(_Base):
     outbox_park_after: int = Field(default=5, ge=1)
     # Readiness fails above these: a backlog means the relay cannot keep up or reach Kafka;
     # parked messages wait for an operator (they are always shown in /health/ready).
+    # Health and metrics read the outbox backlog as counted this often in the background.
+    outbox_count_interval_s: float = Field(default=5.0, gt=0)
     health_max_outbox_pending: int = Field(default=10_000, ge=0)
     health_max_outbox_parked: int = Field(default=100, ge=0)
 

@@ -1,6 +1,6 @@
 import asyncio
 
-from shared.health import Readiness, at_most, loops_alive
+from shared.health import Readiness, loops_alive
 
 
 async def fine():
@@ -44,11 +44,3 @@ async def test_a_loop_that_crashed_makes_the_service_unready():
     running.cancel()
     assert ok is False
     assert detail == {"OutboxRelay.run": "RuntimeError: relay bug"}
-
-
-async def test_counts_are_shown_and_fail_only_above_their_limit():
-    async def three():
-        return 3
-
-    assert await at_most(three, 3, "parked")() == (True, "3 parked (at most 3)")
-    assert await at_most(three, 2, "parked")() == (False, "3 parked (at most 2)")
