@@ -9,16 +9,16 @@ export UV_PYTHON_DOWNLOADS := never
 # Services start several times faster from compiled bytecode.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help deps system-deps python-deps kafka-jars run servers test test-unit lint bench reliability clean
+.PHONY: help deps system-deps python-deps kafka-jars keycloak-dist run servers test test-unit lint bench reliability clean
 
 help:
-	@echo "make run    install what is missing, start Kafka, MongoDB and all services, post demo tickets"
+	@echo "make run    install what is missing, start Kafka, MongoDB, Keycloak and all services, post demo tickets"
 	@echo "make test   install what is missing, lint, run unit, integration and end-to-end tests"
 	@echo "make bench  run the benchmarks under tests/bench (not part of make test)"
 	@echo "make reliability  faults under a 10,000-submission load (make test runs a short one)"
 	@echo "make lint   ruff and mypy"
 
-deps: system-deps python-deps kafka-jars
+deps: system-deps python-deps kafka-jars keycloak-dist
 
 # Java runs the Kafka broker and Maven fetches its jars; both come from Debian if missing.
 system-deps:
@@ -35,6 +35,10 @@ python-deps: $(UV)
 
 kafka-jars: python-deps
 	$(PY) -c "from deploy.local.kafka import ensure_kafka_jars; ensure_kafka_jars()"
+
+# Keycloak's distribution zip from Maven Central, unpacked into .local/keycloak once.
+keycloak-dist: python-deps
+	$(PY) -c "from deploy.local.keycloak import ensure_keycloak; ensure_keycloak()"
 
 run: deps
 	$(PY) -m deploy.local run

@@ -5,13 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Header
 from pydantic import BaseModel, Field
 
-from shared.errors import RequestError
+from shared.errors import Forbidden
 
 ADMIN = "admin"
-
-
-class Forbidden(RequestError):
-    status_code = 403
 
 
 class Chosen(BaseModel):
@@ -27,7 +23,7 @@ def _admin(
     x_actor_role: Annotated[str, Header(max_length=50)] = "",
 ) -> str:
     if x_actor_role != ADMIN or not x_actor_id:
-        raise Forbidden(f"only the {ADMIN} role may do this")
+        raise Forbidden(f"only the {ADMIN} role may do this", [ADMIN])
     return x_actor_id
 
 

@@ -11,6 +11,7 @@ class RequestError(Exception):
     """The caller asked for something that cannot be done; nothing was changed."""
 
     status_code = 400
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -18,6 +19,33 @@ class RequestError(Exception):
 
     def detail(self) -> dict[str, object]:
         return {"message": self.message}
+
+
+class Unauthenticated(RequestError):
+    """No valid bearer token: a 401 whose ``WWW-Authenticate`` says why (RFC 6750)."""
+
+    status_code = 401
+
+    def __init__(self, message: str, error: str = "invalid_token") -> None:
+        super().__init__(message)
+        description = message.replace('"', "'")
+        self.headers = {
+            "WWW-Authenticate": f'Bearer realm="ticketflow", error="{error}", '
+            f'error_description="{description}"'
+        }
+
+
+class Forbidden(RequestError):
+    """The actor's role may not do this; ``allowed_roles`` names who may, when known."""
+
+    status_code = 403
+
+    def __init__(self, message: str, allowed_roles: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.allowed_roles = sorted(allowed_roles)
+
+    def detail(self) -> dict[str, object]:
+        return {"message": self.message, "allowed_roles": self.allowed_roles}
 
 
 class NotFound(RequestError):

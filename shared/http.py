@@ -73,7 +73,8 @@ async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestError)
     if isinstance(exc, InvalidFields):  # the same body as a schema error
         return JSONResponse(status_code=422, content={"detail": exc.field_errors()})
-    return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+    body = {"detail": exc.detail()}
+    return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
 
 def install_http_basics(app: FastAPI) -> None:

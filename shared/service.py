@@ -105,16 +105,18 @@ class ServiceKit:
         indexes: Mapping[str, Sequence[IndexModel]],
         produces: Sequence[str] = (),
         loops: Sequence[BackgroundLoop] = (),
+        on_shutdown: Sequence[Hook] = (),
     ) -> FastAPI:
         """The ASGI app whose lifespan starts everything; ``context`` (the wired dependencies
         its entrypoints are handed) lands on ``app.state.context``.
 
-        The outbox relay runs only for a service that ``produces`` topics.
+        The outbox relay runs only for a service that ``produces`` topics; ``on_shutdown``
+        closes what the service built itself (HTTP clients).
         """
         relaying = bool(produces)
         ttl = self.settings.processed_events_ttl_s
         startup: list[Hook] = [partial(ensure_indexes, self.db, indexes, ttl)]
-        shutdown: list[Hook] = []
+        shutdown: list[Hook] = list(on_shutdown)
         background = list(loops)
         if relaying:
             startup += [

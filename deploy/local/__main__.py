@@ -1,4 +1,4 @@
-"""``python -m deploy.local run``: Kafka, MongoDB and every service, until Ctrl-C.
+"""``python -m deploy.local run``: Kafka, MongoDB, Keycloak and every service, until Ctrl-C.
 
 Data persists in ``.local/run`` (so re-running keeps tickets); logs go to
 ``.local/run/logs/<name>.log``. A service that exits on its own (a crash, ``kill -9``) is
@@ -7,6 +7,7 @@ MongoDB on their default ports, for running services from an IDE.
 """
 
 import argparse
+import asyncio
 import signal
 import sys
 import threading
@@ -16,27 +17,42 @@ from types import FrameType
 
 from deploy.local.demo import DEMO_ASSIGNMENT_RULES, post_demo_tickets
 from deploy.local.infra import Endpoints, local_servers
+from deploy.local.keycloak import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    KeycloakConfig,
+    keycloak_process,
+    keycloak_ready,
+)
 from deploy.local.paths import LOCAL
 from deploy.local.ports import port_open
 from deploy.local.process import ManagedProcess, ProcessFailed
 from deploy.local.services import SERVICES, service_env, start_services
+from deploy.local.sign_in import sign_in
 from deploy.local.supervise import Supervisor
 
 RUN_DIR = LOCAL / "run"
-KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT = 9092, 9093, 27017
+KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT = 9092, 9093, 27017, 8080
 SUPERVISE_INTERVAL_S = 1.0
 SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003}
+KEYCLOAK = KeycloakConfig(KEYCLOAK_PORT)
+ALL_PORTS = (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT, *SERVICE_PORTS.values())
+# Keycloak builds itself on every development-mode start: about a minute on two cores.
+KEYCLOAK_STARTUP_S = 300.0
+DEMO_ROLES = (
+    "requester", "agent", "dispatcher", "field-engineer", "group-lead", "inspector",
+    "supervisor", "admin",
+)  # fmt: skip
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.local")
-    parser.add_argument("command", choices=["run", "servers"])
+    parser.add_argument("command", choices=["run", "servers", "token"])
+    parser.add_argument("username", nargs="?", help="token: whose (a demo login)")
     args = parser.parse_args()
-    busy = [
-        p
-        for p in (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, *SERVICE_PORTS.values())
-        if port_open(p)
-    ]
+    if args.command == "token":
+        return _print_token(args.username)
+    busy = [p for p in ALL_PORTS if port_open(p)]
     if busy:
         print(
             f"ports {busy} are in use on 127.0.0.1: is ticketflow already running?", file=sys.stderr
@@ -44,15 +60,17 @@ def main() -> int:
         return 1
     stop = _stop_on_signals()
     try:
-        with _servers() as endpoints, ExitStack() as services:
-            processes: list[ManagedProcess] = []
-            if args.command == "run":
-                processes = _start_services(endpoints)
-                for process in processes:
-                    services.callback(process.stop)
-                _announce(endpoints, with_services=True)
-            else:
-                _announce(endpoints, with_services=False)
+        with ExitStack() as running:
+            # Keycloak first: it takes longest, and nothing waits for it until the end.
+            keycloak = _start_keycloak(running) if args.command == "run" else None
+            endpoints = running.enter_context(_servers())
+            processes = _start_services(endpoints, running) if keycloak else []
+            if keycloak:
+                keycloak.wait_until(
+                    lambda: keycloak_ready(KEYCLOAK), KEYCLOAK_STARTUP_S, "Keycloak"
+                )
+                processes.append(keycloak)
+            _announce(endpoints, with_services=keycloak is not None)
             supervisor = Supervisor(processes, lambda line: print(line, flush=True))
             while not stop.wait(SUPERVISE_INTERVAL_S):
                 supervisor.check()
@@ -70,7 +88,17 @@ def _servers() -> Iterator[Endpoints]:
         yield endpoints
 
 
-def _start_services(endpoints: Endpoints) -> list[ManagedProcess]:
+def _start_keycloak(running: ExitStack) -> ManagedProcess:
+    # The services do not wait for it: the gateway fetches the signing keys when the first
+    # token arrives.
+    print("starting Keycloak …", flush=True)
+    keycloak = keycloak_process(KEYCLOAK, RUN_DIR / "logs" / "keycloak.log")
+    keycloak.start()
+    running.callback(keycloak.stop)
+    return keycloak
+
+
+def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedProcess]:
     print(f"starting {', '.join(SERVICES)} …", flush=True)
     # One process per service here, so the service name is a unique, stable replica id: a
     # restarted service takes its own leases (outbox shards, SLA timers) back at once.
@@ -79,7 +107,11 @@ def _start_services(endpoints: Endpoints) -> list[ManagedProcess]:
         for name in SERVICES
     }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": DEMO_ASSIGNMENT_RULES}
-    return start_services(envs, RUN_DIR / "logs")
+    envs["gateway"] |= {"TICKETFLOW_OIDC_ISSUER": KEYCLOAK.issuer}
+    processes = start_services(envs, RUN_DIR / "logs")
+    for process in processes:
+        running.callback(process.stop)
+    return processes
 
 
 def _announce(endpoints: Endpoints, with_services: bool) -> None:
@@ -89,8 +121,33 @@ def _announce(endpoints: Endpoints, with_services: bool) -> None:
         print(f"demo tickets: {', '.join(numbers)}")
         for name, port in SERVICE_PORTS.items():
             print(f"{name:<8} http://127.0.0.1:{port}/docs")
-        print(f"\ntickets: curl http://127.0.0.1:{SERVICE_PORTS['gateway']}/tickets")
+        _announce_sign_in()
     print(f"logs in {RUN_DIR / 'logs'}; Ctrl-C stops everything.", flush=True)
+
+
+def _print_token(username: str | None) -> int:
+    """An access token of a demo login of the running ``make run``, for curl."""
+    if not username:
+        print(
+            "usage: python -m deploy.local token USERNAME (e.g. dispatcher.demo)", file=sys.stderr
+        )
+        return 2
+    print(asyncio.run(sign_in(KEYCLOAK.issuer, username)))
+    return 0
+
+
+def _announce_sign_in() -> None:
+    print(f"\nsign-in  {KEYCLOAK.issuer} (Keycloak; its console: {KEYCLOAK.url}/admin, "
+          f"{ADMIN_USER} / {ADMIN_PASSWORD})")  # fmt: skip
+    print("demo logins (password 'demo'), one per role and tenant:")
+    for tenant in ("demo", "demo-postal"):
+        print(f"  {tenant:<12} " + "  ".join(f"{role}.{tenant}" for role in DEMO_ROLES))
+    print("  li.wei (field engineer, demo), zhang.min (agent, demo), platform.admin")
+    gateway = f"http://127.0.0.1:{SERVICE_PORTS['gateway']}"
+    print(
+        f"the gateway with a token:\n  TOKEN=$(.venv/bin/python -m deploy.local token "
+        f'dispatcher.demo)\n  curl -H "Authorization: Bearer $TOKEN" {gateway}/tickets'
+    )
 
 
 def _stop_on_signals() -> threading.Event:

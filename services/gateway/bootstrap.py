@@ -1,11 +1,22 @@
 """Wires the gateway: the only place that builds clients, repositories and entrypoints."""
 
+from datetime import timedelta
+
+import httpx
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from services.gateway.adapters.mongo import INDEXES, GatewayMongoUnitOfWork
+from services.gateway.adapters.mongo import (
+    GatewayMongoUnitOfWork,
+    MongoIdempotencyKeys,
+    indexes,
+)
+from services.gateway.adapters.oidc import OidcTokenVerifier
+from services.gateway.adapters.services import HttpServices
 from services.gateway.app.context import GatewayContext
-from services.gateway.entrypoints import http, kafka
+from services.gateway.app.forwarding import Forwarding
+from services.gateway.domain.callers import ClaimNames
+from services.gateway.entrypoints import commands_http, http, kafka
 from services.gateway.settings import GatewaySettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -19,11 +30,34 @@ def create_app(
     """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     kit = ServiceKit(settings, clock, span_exporter)
     topics = kit.topics
-    ctx = GatewayContext(new_uow=kit.units_of_work(GatewayMongoUnitOfWork))
+    timeout = httpx.Timeout(settings.service_timeout_s)
+    clients = {
+        "intake": httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout),
+        "dispatch": httpx.AsyncClient(base_url=settings.dispatch_url, timeout=timeout),
+        "oidc": httpx.AsyncClient(timeout=timeout),
+    }
+    ctx = GatewayContext(
+        new_uow=kit.units_of_work(GatewayMongoUnitOfWork),
+        tokens=OidcTokenVerifier(settings.oidc_issuer, settings.oidc_audience, clients["oidc"]),
+        claim_names=ClaimNames(
+            settings.oidc_tenant_claim, settings.oidc_roles_claim, settings.oidc_username_claim
+        ),
+        forwarding=Forwarding(
+            HttpServices(clients),
+            MongoIdempotencyKeys(kit.db),
+            kit.clock,
+            timedelta(seconds=settings.idempotency_stale_after_s),
+        ),
+    )
     kit.subscribe(
         [topics.intake_events, topics.dispatch_events, topics.sla_events],
         CONSUMER_GROUP,
         kafka.ticket_events(ctx),
         batched=True,
     )
-    return kit.app(context=ctx, routers=[http.router], indexes=INDEXES)
+    return kit.app(
+        context=ctx,
+        routers=[http.router, commands_http.router],
+        indexes=indexes(settings.idempotency_ttl_s),
+        on_shutdown=[client.aclose for client in clients.values()],
+    )

@@ -1,3 +1,5 @@
+from pydantic import Field
+
 from shared.settings import StandardSettings
 
 
@@ -5,3 +7,17 @@ class GatewaySettings(StandardSettings):
     service_name: str = "gateway"
     http_port: int = 8000
     mongo_db: str = "ticketflow_gateway"
+    # The OpenID Connect provider whose tokens the gateway accepts (Keycloak locally).
+    oidc_issuer: str = "http://127.0.0.1:8080/realms/ticketflow"
+    oidc_audience: str = "ticketflow-gateway"
+    oidc_tenant_claim: str = "tenant"
+    oidc_roles_claim: str = "realm_access.roles"
+    oidc_username_claim: str = "preferred_username"
+    # The services behind the gateway, on loopback or the internal network only.
+    intake_url: str = "http://127.0.0.1:8001"
+    dispatch_url: str = "http://127.0.0.1:8002"
+    service_timeout_s: float = Field(default=10.0, gt=0)
+    # How long a POST's Idempotency-Key answers its first reply (the field app retries for
+    # hours on a flaky network), and after how long a request that died may be retried.
+    idempotency_ttl_s: int = Field(default=86_400, ge=60)
+    idempotency_stale_after_s: float = Field(default=60.0, gt=0)

@@ -7,6 +7,7 @@ import pytest
 from deploy.local.infra import Endpoints
 from deploy.local.ports import free_port
 from deploy.local.services import SERVICES, service_env, start_services
+from shared.testing.identity import LocalIssuer
 from shared.testing.tenants import provision_tenant
 
 # Every ticket goes to li.wei unless a test's tenant configures otherwise.
@@ -20,7 +21,10 @@ def stack_namespace() -> str:
 
 @pytest.fixture(scope="session")
 def stack(
-    infra: Endpoints, stack_namespace: str, tmp_path_factory: pytest.TempPathFactory
+    infra: Endpoints,
+    stack_namespace: str,
+    issuer: LocalIssuer,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, str]]:
     """intake, dispatch and gateway as real processes, shared by the e2e tests (each
     test uses its own tenant); their base URLs by name."""
@@ -31,6 +35,11 @@ def stack(
         for name in SERVICES
     }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": ASSIGNMENT_RULES}
+    envs["gateway"] |= {
+        "TICKETFLOW_OIDC_ISSUER": issuer.url,
+        "TICKETFLOW_INTAKE_URL": f"http://127.0.0.1:{ports['intake']}",
+        "TICKETFLOW_DISPATCH_URL": f"http://127.0.0.1:{ports['dispatch']}",
+    }
     processes = start_services(envs, tmp_path_factory.mktemp("logs"))
     yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for process in reversed(processes):
@@ -44,3 +53,9 @@ async def provisioned(request: pytest.FixtureRequest, namespace: str) -> None:
     if "stack" in request.fixturenames:
         stack = request.getfixturevalue("stack")
         await provision_tenant(stack["intake"], namespace)
+
+
+@pytest.fixture
+def signed_in(issuer: LocalIssuer, namespace: str) -> dict[str, str]:
+    """Headers of a supervisor of this test's tenant, for the gateway."""
+    return issuer.headers(namespace, ["supervisor"])

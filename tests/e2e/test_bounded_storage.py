@@ -34,10 +34,10 @@ async def expiring(mongo_client, stack_namespace, names):
     return ttl
 
 
-async def register_and_settle(stack, namespace):
+async def register_and_settle(stack, namespace, signed_in):
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
         httpx.AsyncClient(base_url=stack["sla"]) as sla,
     ):
         ids = []
@@ -47,7 +47,7 @@ async def register_and_settle(stack, namespace):
             ids.append(created.json()["ticket_id"])
 
         async def settled():
-            listed = await gateway.get("/tickets", params={"tenant_id": namespace, "limit": 100})
+            listed = await gateway.get("/tickets", params={"limit": 100})
             clocks = [(await sla.get(f"/tickets/{t}/sla")).status_code for t in ids]
             return [t["status"] for t in listed.json()], clocks
 
@@ -55,10 +55,10 @@ async def register_and_settle(stack, namespace):
 
 
 async def test_bookkeeping_expires_and_nothing_else_grows_per_event(
-    stack, stack_namespace, namespace, mongo_client
+    stack, stack_namespace, namespace, mongo_client, signed_in
 ):
     before = await sizes(mongo_client, stack_namespace)
-    await register_and_settle(stack, namespace)
+    await register_and_settle(stack, namespace, signed_in)
     after = await sizes(mongo_client, stack_namespace)
     grown = {name: after[name] - before.get(name, 0) for name in after}
     ttl = await expiring(mongo_client, stack_namespace, grown)

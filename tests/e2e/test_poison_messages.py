@@ -29,7 +29,7 @@ async def poisoned_sources(
 
 
 async def test_a_poison_message_on_every_consumed_topic_is_dead_lettered_and_all_go_on(
-    stack: dict[str, str], stack_namespace: str, infra: Endpoints, namespace: str
+    stack: dict[str, str], stack_namespace: str, infra: Endpoints, namespace: str, signed_in
 ) -> None:
     topics = Topics(stack_namespace)
     marker = f"poison-{namespace}"
@@ -48,7 +48,7 @@ async def test_a_poison_message_on_every_consumed_topic_is_dead_lettered_and_all
     assert found == expected
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
         httpx.AsyncClient(base_url=stack["sla"]) as sla,
     ):
         created = await intake.post("/tickets", json=submission(namespace, "after-poison"))

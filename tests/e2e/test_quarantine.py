@@ -6,10 +6,12 @@ from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import gateway_ticket, submission
 
 
-async def test_a_verified_customers_quarantined_ticket_is_released_and_assigned(stack, namespace):
+async def test_a_verified_customers_quarantined_ticket_is_released_and_assigned(
+    stack, namespace, signed_in
+):
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
     ):
         config = await intake.put(
             f"/tenants/{namespace}/config", json={"quarantine_unknown_contacts": True}

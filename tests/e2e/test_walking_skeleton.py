@@ -34,10 +34,12 @@ async def gateway_ticket(gateway: httpx.AsyncClient, ticket_id: str) -> dict[str
     return response.json() if response.status_code == 200 else {}
 
 
-async def test_an_http_submission_is_assigned_in_the_gateway_read_model(stack, namespace):
+async def test_an_http_submission_is_assigned_in_the_gateway_read_model(
+    stack, namespace, signed_in
+):
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
     ):
         created = await intake.post("/tickets", json=submission(namespace, "call-1"))
         assert created.status_code == 201, created.text
@@ -52,10 +54,10 @@ async def test_an_http_submission_is_assigned_in_the_gateway_read_model(stack, n
     assert (view["assignee"], view["group"]) == ("li.wei", "noc")
 
 
-async def test_the_same_upstream_submission_twice_is_one_ticket(stack, namespace):
+async def test_the_same_upstream_submission_twice_is_one_ticket(stack, namespace, signed_in):
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
     ):
         first = await intake.post("/tickets", json=submission(namespace, "call-2"))
         second = await intake.post("/tickets", json=submission(namespace, "call-2"))
@@ -65,12 +67,12 @@ async def test_the_same_upstream_submission_twice_is_one_ticket(stack, namespace
             lambda: gateway_ticket(gateway, first.json()["ticket_id"]),
             lambda v: v.get("status") == "assigned",
         )
-        listed = await gateway.get("/tickets", params={"tenant_id": namespace})
+        listed = await gateway.get("/tickets")
     assert [t["ticket_id"] for t in listed.json()] == [first.json()["ticket_id"]]
 
 
 async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
-    stack, stack_namespace, namespace, infra
+    stack, stack_namespace, namespace, infra, signed_in
 ):
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
     await producer.start()
@@ -83,10 +85,10 @@ async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
             await producer.send_and_wait(topic, value, key=b"upstream-line-1")
     finally:
         await producer.stop()
-    async with httpx.AsyncClient(base_url=stack["gateway"]) as gateway:
+    async with httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway:
 
         async def listed() -> list[dict[str, object]]:
-            response = await gateway.get("/tickets", params={"tenant_id": namespace})
+            response = await gateway.get("/tickets")
             return list(response.json())
 
         # Registration and assignment reach the gateway on two topics, in either order.
@@ -100,12 +102,12 @@ async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
     assert sorted(t["external_ref"] for t in tickets) == ["kafka-1", "kafka-2"]
 
 
-async def test_the_workflow_done_in_dispatch_shows_in_the_gateway(stack, namespace):
+async def test_the_workflow_done_in_dispatch_shows_in_the_gateway(stack, namespace, signed_in):
     engineer = {"X-Actor-Id": "li.wei", "X-Actor-Role": "field_engineer"}
     async with (
         httpx.AsyncClient(base_url=stack["intake"]) as intake,
         httpx.AsyncClient(base_url=stack["dispatch"]) as dispatch,
-        httpx.AsyncClient(base_url=stack["gateway"]) as gateway,
+        httpx.AsyncClient(base_url=stack["gateway"], headers=signed_in) as gateway,
     ):
         ticket = (await intake.post("/tickets", json=submission(namespace, "flow-1"))).json()
         tid = ticket["ticket_id"]

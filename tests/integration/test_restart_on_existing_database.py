@@ -89,25 +89,29 @@ class Service:
     settings_class: type[Any]
     create_app: Callable[[Any], Any]
     step: Step
+    signed_in: bool = False  # the gateway answers only callers with a token
 
 
 SERVICES = {
     "intake": Service(IntakeSettings, intake_app, intake_step),
     "dispatch": Service(DispatchSettings, dispatch_app, dispatch_step),
     "sla": Service(SlaSettings, sla_app, sla_step),
-    "gateway": Service(GatewaySettings, gateway_app, gateway_step),
+    "gateway": Service(GatewaySettings, gateway_app, gateway_step, signed_in=True),
 }
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
 async def test_a_service_starts_again_on_its_existing_database(
-    name, service_settings, infra, mongo_client
+    name, service_settings, infra, mongo_client, issuer
 ):
     service = SERVICES[name]
-    settings = service_settings(service.settings_class)
+    overrides = {"oidc_issuer": issuer.url} if service.signed_in else {}
+    settings = service_settings(service.settings_class, **overrides)
     try:
         for run in ("first", "second", "third"):
             async with running(service.create_app(settings)) as client:
+                if service.signed_in:
+                    client.headers.update(issuer.headers("acme", ["supervisor"]))
                 await service.step(client, infra.kafka_bootstrap, settings.topics, f"{run}-run")
         indexes = await mongo_client[settings.mongo_db]["outbox"].index_information()
         assert "sent_at_1" in indexes

@@ -4,6 +4,7 @@ Tests isolate themselves by a unique topic namespace and database names, never b
 restarting servers.
 """
 
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -12,10 +13,15 @@ import pytest
 from pymongo import AsyncMongoClient, MongoClient
 
 from deploy.local.infra import Endpoints
+from deploy.local.keycloak import KeycloakConfig, keycloak_process, keycloak_ready
+from deploy.local.ports import free_port
 from shared.settings import KafkaSettings, StandardSettings
+from shared.testing.identity import LocalIssuer, serving_issuer
 from tests.support.infra import servers_for_tests
 
 S = TypeVar("S", bound=StandardSettings)
+# Keycloak builds itself on every development-mode start: a minute on two busy cores.
+KEYCLOAK_STARTUP_S = 300.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,6 +38,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def infra() -> Iterator[Endpoints]:
     with servers_for_tests() as endpoints:
         yield endpoints
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[LocalIssuer]:
+    """A test OIDC issuer on loopback: the gateway verifies the tokens it signs."""
+    with serving_issuer() as test_issuer:
+        yield test_issuer
+
+
+@pytest.fixture(scope="session")
+def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeycloakConfig]:
+    """The real Keycloak with the demo realm, started on first use (about a minute), empty
+    each session. Skipped only where Java is missing."""
+    if shutil.which("java") is None:
+        pytest.skip("Keycloak runs on Java, which this machine lacks (make deps installs it)")
+    config = KeycloakConfig(free_port(), persistent=False)
+    process = keycloak_process(config, tmp_path_factory.mktemp("keycloak") / "keycloak.log")
+    process.start()
+    try:
+        process.wait_until(lambda: keycloak_ready(config), KEYCLOAK_STARTUP_S, "Keycloak")
+        yield config
+    finally:
+        process.stop()
 
 
 @pytest.fixture

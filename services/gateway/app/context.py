@@ -2,9 +2,14 @@
 
 from dataclasses import dataclass
 
-from services.gateway.app.ports import NewUnitOfWork
+from services.gateway.app.forwarding import Forwarding
+from services.gateway.app.ports import NewUnitOfWork, TokenVerifier
+from services.gateway.domain.callers import ClaimNames
 
 
 @dataclass(frozen=True)
 class GatewayContext:
     new_uow: NewUnitOfWork
+    tokens: TokenVerifier
+    claim_names: ClaimNames
+    forwarding: Forwarding

@@ -1,9 +1,12 @@
-"""What the gateway's read-model use cases need from the outside world."""
+"""What the gateway's use cases need from the outside world."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from services.gateway.domain.callers import Caller
+from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import ViewUpdate
 from shared.ports import UnitOfWork
 
@@ -15,9 +18,11 @@ class TicketViews(Protocol):
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None: ...
 
-    async def list(
+    async def latest(
         self, status: str | None, tenant_id: str | None, limit: int
     ) -> list[dict[str, Any]]: ...
+
+    async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]: ...
 
 
 class GatewayUnitOfWork(UnitOfWork, Protocol):
@@ -26,3 +31,44 @@ class GatewayUnitOfWork(UnitOfWork, Protocol):
 
 
 NewUnitOfWork = Callable[[], GatewayUnitOfWork]
+
+
+class TokenVerifier(Protocol):
+    async def claims(self, token: str) -> Mapping[str, Any]:
+        """The claims of a token whose signature, issuer, audience and lifetime hold;
+        ``Unauthenticated`` otherwise."""
+        ...
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """A request to a service behind the gateway, made on a caller's behalf."""
+
+    service: str
+    method: str
+    path: str
+    body: bytes = b""
+    content_type: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+    if_match: str | None = None
+
+
+class Services(Protocol):
+    async def send(self, request: ServiceRequest, caller: Caller) -> StoredReply:
+        """The service's answer; it sees the caller as ``X-Actor-Id``/``X-Actor-Role``."""
+        ...
+
+
+class IdempotencyKeys(Protocol):
+    async def claim(
+        self, key: str, fingerprint: str, now: datetime, stale_before: datetime
+    ) -> bool:
+        """Take ``key`` for a request: a new key, or one whose request with this fingerprint
+        died before ``stale_before``. False when someone else has it."""
+        ...
+
+    async def get(self, key: str) -> KeyRecord | None: ...
+
+    async def keep(self, key: str, reply: StoredReply) -> None: ...
+
+    async def release(self, key: str) -> None: ...

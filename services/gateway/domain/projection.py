@@ -15,8 +15,18 @@ from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
 from shared.events import dispatch as d
 from shared.events import intake as i
 from shared.events import sla as s
+from shared.events.vocabulary import TicketStatus
 
 Fields = dict[str, Any]
+
+# Statuses in which a ticket is still someone's job (the field app's "my jobs").
+OPEN_STATUSES = [
+    s.value for s in (
+        TicketStatus.ASSIGNED, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS,
+        TicketStatus.WAITING_CUSTOMER, TicketStatus.ON_HOLD, TicketStatus.INVESTIGATION,
+        TicketStatus.ESCALATED,
+    )
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def settings(service_settings):
-    return service_settings(GatewaySettings)
+def settings(service_settings, issuer):
+    return service_settings(GatewaySettings, oidc_issuer=issuer.url)
 
 
 async def test_an_assignment_seen_before_its_registration_is_not_undone(
-    settings, infra, mongo_client
+    settings, infra, mongo_client, issuer
 ):
     reg = registered("t-1")
     assigned = TicketAssigned(
@@ -33,6 +33,7 @@ async def test_an_assignment_seen_before_its_registration_is_not_undone(
     )
     topics = settings.topics
     async with running(create_app(settings)) as gateway:
+        gateway.headers.update(issuer.headers("acme", ["dispatcher"]))
 
         async def view():
             response = await gateway.get("/tickets/t-1")

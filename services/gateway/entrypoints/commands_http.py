@@ -1,0 +1,118 @@
+"""Writes through the gateway: each one scoped to the caller's tenant, sent to the service
+that owns it with the caller as the actor, and answered once per ``Idempotency-Key``."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from services.gateway.app import forwarding
+from services.gateway.app.ports import ServiceRequest
+from services.gateway.domain.callers import REGISTRARS, require
+from services.gateway.entrypoints.deps import Ctx, Tenant, Who
+from services.gateway.entrypoints.schemas import EDGE_RESPONSES, TicketCommand
+from shared.errors import InvalidFields, NotFound
+
+router = APIRouter(tags=["commands"], responses=EDGE_RESPONSES)
+# What the services answer a command: 200 the changed work order, 201 something created
+# (a comment, a problem), 202 a customer reply taken for later.
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Done; the service's answer"},
+    201: {"description": "Created; the service's answer"},
+    202: {"description": "Accepted for later; the service's answer"},
+}
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(min_length=1, max_length=200, description="The same key answers the first reply"),
+]
+IfMatch = Annotated[str | None, Header(max_length=40, description="The expected version")]
+JSON = "application/json"
+
+
+@router.put("/tickets/{ticket_id}/watchers/me")
+async def watch(ticket_id: str, ctx: Ctx, who: Who, if_match: IfMatch = None) -> Response:
+    return await _on_ticket(ctx, who, ticket_id, "PUT", "watchers/me", if_match)
+
+
+@router.delete("/tickets/{ticket_id}/watchers/me")
+async def unwatch(ticket_id: str, ctx: Ctx, who: Who, if_match: IfMatch = None) -> Response:
+    return await _on_ticket(ctx, who, ticket_id, "DELETE", "watchers/me", if_match)
+
+
+@router.delete("/tickets/{ticket_id}/tags/{tag}")
+async def untag(ticket_id: str, tag: str, ctx: Ctx, who: Who, if_match: IfMatch = None) -> Response:
+    return await _on_ticket(ctx, who, ticket_id, "DELETE", f"tags/{tag}", if_match)
+
+
+@router.get("/tickets/{ticket_id}/history")
+async def history(ticket_id: str, ctx: Ctx, who: Who) -> Response:
+    """The work order's processing history, as dispatch recorded it."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    sent = ServiceRequest("dispatch", "GET", f"/work-orders/{ticket_id}/history")
+    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+
+
+@router.post("/tickets", status_code=201, responses={200: ANSWERS[200]})
+async def register(
+    request: Request, ctx: Ctx, who: Who, tenant: Tenant, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Register a submission (intake's ``Submission``) in your tenant."""
+    require(who, REGISTRARS)
+    body = _in_tenant(await request.body(), tenant)
+    sent = ServiceRequest("intake", "POST", "/tickets", body, JSON)
+    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+@router.post("/tickets/{ticket_id}/attachments", status_code=201, tags=["field app"])
+async def attach(
+    ticket_id: str, request: Request, ctx: Ctx, who: Who, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Upload one file (multipart ``file``): a photo from site, a document."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    content_type = request.headers.get("content-type", "")
+    path = f"/tickets/{ticket_id}/attachments"
+    sent = ServiceRequest("intake", "POST", path, await request.body(), content_type)
+    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+# Last: the fixed paths above (attachments) are not commands.
+@router.post("/tickets/{ticket_id}/{command}", responses=ANSWERS)
+async def ticket_command(
+    ticket_id: str, command: TicketCommand, request: Request, ctx: Ctx, who: Who,
+    idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
+) -> Response:  # fmt: skip
+    """A workflow command on a ticket; its body is the one dispatch documents for it."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    path = f"/work-orders/{ticket_id}/{command.value}"
+    body = await request.body()
+    sent = ServiceRequest("dispatch", "POST", path, body, JSON if body else "", if_match=if_match)
+    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+async def _on_ticket(
+    ctx: Ctx, who: Who, ticket_id: str, method: str, command: str, if_match: str | None
+) -> Response:
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    path = f"/work-orders/{ticket_id}/{command}"
+    sent = ServiceRequest("dispatch", method, path, if_match=if_match)
+    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+
+
+def _in_tenant(body: bytes, tenant: str) -> bytes:
+    """The submission, in the caller's tenant; naming another one is a 404 like any other
+    tenant the caller does not belong to."""
+    try:
+        submission = json.loads(body)
+    except ValueError as error:
+        raise InvalidFields({"body": f"is not JSON: {error}"}) from error
+    if not isinstance(submission, dict):
+        raise InvalidFields({"body": "must be a JSON object"})
+    named = submission.get("tenant_id")
+    if named is not None and named != tenant:
+        raise NotFound(f"tenant {named} not found")
+    return json.dumps(submission | {"tenant_id": tenant}).encode()
+
+
+def _response(reply: forwarding.StoredReply) -> Response:
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type)

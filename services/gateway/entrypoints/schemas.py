@@ -1,0 +1,57 @@
+"""The gateway's own request and response bodies."""
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from services.gateway.domain.callers import Caller
+from shared.http import refusal
+
+# Every gateway operation may answer these besides the errors every service declares.
+EDGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: refusal("No valid bearer token; `WWW-Authenticate` says why"),
+    502: refusal("The service behind the gateway failed"),
+    503: refusal("The service behind the gateway, or the identity provider, did not answer"),
+}
+
+
+class Me(BaseModel):
+    subject: str
+    username: str
+    tenant_id: str | None
+    roles: list[str]
+    acting_role: str
+
+    @classmethod
+    def of(cls, caller: Caller) -> "Me":
+        return cls(
+            subject=caller.subject, username=caller.username, tenant_id=caller.tenant_id,
+            roles=sorted(caller.roles), acting_role=caller.acting_role.value,
+        )  # fmt: skip
+
+
+class TicketCommand(StrEnum):
+    """The workflow commands dispatch takes on a ticket, ``POST /tickets/{id}/{command}``."""
+
+    ASSIGN = "assign"
+    ACCEPT = "accept"
+    START = "start"
+    TRANSFER = "transfer"
+    URGE = "urge"
+    TAG = "tags"
+    SHARE = "share"
+    ESCALATE = "escalate"
+    UPGRADE_SEVERITY = "upgrade-severity"
+    CONVERT_TO_PROBLEM = "problems"
+    SUBMIT_CHANGE = "changes"
+    WAIT_CUSTOMER = "wait-customer"
+    HOLD = "hold"
+    INVESTIGATE = "investigate"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    CUSTOMER_REPLY = "customer-reply"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    COMMENT = "comments"
+    PORTAL_MESSAGE = "portal-messages"

@@ -1,0 +1,117 @@
+"""The gateway as the one door people use: real Keycloak sign-in, then a ticket's whole
+life through the gateway with the actor taken from the token, never from the client."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from deploy.local.infra import Endpoints
+from deploy.local.keycloak import KeycloakConfig
+from deploy.local.sign_in import sign_in
+from services.gateway.bootstrap import create_app
+from services.gateway.settings import GatewaySettings
+from shared.testing.apps import running
+from shared.testing.tenants import provision_tenant
+from shared.testing.waiting import eventually
+from tests.e2e.test_walking_skeleton import submission
+
+# The demo realm's tenants (deploy/local/keycloak/realm-ticketflow.json).
+DEMO, POSTAL = "demo", "demo-postal"
+
+
+@pytest.fixture
+async def keycloak_gateway(
+    stack: dict[str, str], stack_namespace: str, infra: Endpoints, keycloak: KeycloakConfig
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A gateway that trusts the real Keycloak, in front of the stack's services."""
+    settings = GatewaySettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap, mongo_url=infra.mongo_url,
+        topic_namespace=stack_namespace, mongo_db=f"{stack_namespace}_gateway",
+        oidc_issuer=keycloak.issuer, intake_url=stack["intake"], dispatch_url=stack["dispatch"],
+    )  # fmt: skip
+    for tenant in (DEMO, POSTAL):
+        await provision_tenant(stack["intake"], tenant)
+    async with running(create_app(settings)) as client:
+        yield client
+
+
+async def bearer(keycloak: KeycloakConfig, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await sign_in(keycloak.issuer, username)}"}
+
+
+async def view(gateway: httpx.AsyncClient, ticket_id: str, who: dict[str, str]) -> dict[str, Any]:
+    response = await gateway.get(f"/tickets/{ticket_id}", headers=who)
+    return dict(response.json()) if response.status_code == 200 else {}
+
+
+async def test_a_ticket_lives_its_life_through_the_gateway_with_keycloak_tokens(
+    keycloak_gateway: httpx.AsyncClient, keycloak: KeycloakConfig
+) -> None:
+    gateway = keycloak_gateway
+    agent, engineer, supervisor, postal = [
+        await bearer(keycloak, name)
+        for name in ("agent.demo", "li.wei", "supervisor.demo", "supervisor.demo-postal")
+    ]
+    ref, key = f"kc-{uuid4().hex[:8]}", {"Idempotency-Key": uuid4().hex}
+    # The agent names no tenant: the token's is used.
+    body = submission(DEMO, ref) | {"tenant_id": None}
+    created = await gateway.post("/tickets", json=body, headers=agent | key)
+    retried = await gateway.post("/tickets", json=body, headers=agent | key)
+    tid = created.json()["ticket_id"]
+    await eventually(partial(view, gateway, tid, supervisor), lambda v: v.get("assignee"))
+    jobs = await gateway.get("/field/jobs", headers=engineer)
+
+    starts = datetime.now(UTC) + timedelta(hours=2)
+    window = {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()}
+    spoofed = {"X-Actor-Id": "zhang.min", "X-Actor-Role": "admin"}
+    accept_key = {"Idempotency-Key": uuid4().hex}
+    accepted = await gateway.post(
+        f"/tickets/{tid}/accept", json={"appointment": window}, headers=engineer | accept_key
+    )
+    accepted_again = await gateway.post(
+        f"/tickets/{tid}/accept", json={"appointment": window}, headers=engineer | accept_key
+    )
+    started = await gateway.post(f"/tickets/{tid}/start", headers=engineer | spoofed)
+    commented = await gateway.post(
+        f"/tickets/{tid}/comments", json={"body": "splicing the fibre"}, headers=engineer
+    )
+    resolved = await gateway.post(
+        f"/tickets/{tid}/resolve",
+        json={"cause": "fibre cut", "solution": "spliced", "closure_code": "FIX"},
+        headers=engineer,
+    )
+    illegal = await gateway.post(f"/tickets/{tid}/start", headers=engineer)
+    history = await gateway.get(f"/tickets/{tid}/history", headers=supervisor)
+    final = await eventually(
+        partial(view, gateway, tid, supervisor), lambda v: v.get("status") == "resolved"
+    )
+    other_tenant = [
+        await gateway.get(f"/tickets/{tid}", headers=postal),
+        await gateway.post(f"/tickets/{tid}/urge", json={}, headers=postal),
+        await gateway.get(f"/tickets/{tid}/history", headers=postal),
+    ]
+    postal_list = await gateway.get("/tickets", headers=postal)
+
+    assert created.status_code == 201, created.text
+    assert (retried.status_code, retried.json()) == (201, created.json())
+    assert tid in [job["ticket_id"] for job in jobs.json()]
+    assert [r.status_code for r in (accepted, started, resolved)] == [200, 200, 200], started.text
+    assert accepted_again.json() == accepted.json()
+    assert commented.status_code == 201
+    assert illegal.status_code == 409
+    assert "customer_reply" in illegal.json()["detail"]["allowed"]
+    steps = [(h["command"], h["actor_id"], h["actor_role"]) for h in history.json()]
+    # One accept although it was sent twice; the client's own X-Actor-* headers were dropped.
+    assert [s for s in steps if s[0] in {"accept", "start", "resolve"}] == [
+        ("accept", "li.wei", "field_engineer"),
+        ("start", "li.wei", "field_engineer"),
+        ("resolve", "li.wei", "field_engineer"),
+    ]
+    assert final["tenant_id"] == DEMO
+    assert [r.status_code for r in other_tenant] == [404, 404, 404]
+    assert tid not in [t["ticket_id"] for t in postal_list.json()]
