@@ -274,6 +274,23 @@ class TicketWatchChanged(_Dispatched):
     payload: TicketWatchChangedPayload
 
 
+class TicketTagsPayload(Frozen):
+    """The tag added or removed, and the ticket's tags after it."""
+
+    tag: str = Field(min_length=1, max_length=50)
+    tags: list[str]
+
+
+class TicketTagged(_Dispatched):
+    event_type: Literal["ticket.tagged"] = "ticket.tagged"
+    payload: TicketTagsPayload
+
+
+class TicketUntagged(_Dispatched):
+    event_type: Literal["ticket.untagged"] = "ticket.untagged"
+    payload: TicketTagsPayload
+
+
 class TicketSharedPayload(Frozen):
     shared_with: list[str] = Field(min_length=1)
     note: str | None = None
@@ -328,6 +345,8 @@ DISPATCH_EVENTS: tuple[type[EventEnvelope], ...] = (
     TicketCanceled,
     TicketCommented,
     TicketWatchChanged,
+    TicketTagged,
+    TicketUntagged,
     TicketShared,
     ProblemCreated,
     ChangeSubmitted,

@@ -49,7 +49,7 @@ async def register_and_settle(stack, namespace, signed_in):
         async def settled():
             listed = await gateway.get("/tickets", params={"limit": 100})
             clocks = [(await sla.get(f"/tickets/{t}/sla")).status_code for t in ids]
-            return [t["status"] for t in listed.json()], clocks
+            return [t["status"] for t in listed.json()["items"]], clocks
 
         await eventually(settled, lambda s: s == (["assigned"] * TICKETS, [200] * TICKETS))
 

@@ -68,7 +68,7 @@ async def test_the_same_upstream_submission_twice_is_one_ticket(stack, namespace
             lambda v: v.get("status") == "assigned",
         )
         listed = await gateway.get("/tickets")
-    assert [t["ticket_id"] for t in listed.json()] == [first.json()["ticket_id"]]
+    assert [t["ticket_id"] for t in listed.json()["items"]] == [first.json()["ticket_id"]]
 
 
 async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
@@ -89,7 +89,7 @@ async def test_a_submission_on_the_upstream_topic_is_registered_and_assigned(
 
         async def listed() -> list[dict[str, object]]:
             response = await gateway.get("/tickets")
-            return list(response.json())
+            return list(response.json()["items"])
 
         # Registration and assignment reach the gateway on two topics, in either order.
         tickets = await eventually(

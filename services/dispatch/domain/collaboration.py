@@ -18,6 +18,9 @@ from shared.events.dispatch import (
     TicketCommentedPayload,
     TicketShared,
     TicketSharedPayload,
+    TicketTagged,
+    TicketTagsPayload,
+    TicketUntagged,
     TicketWatchChanged,
     TicketWatchChangedPayload,
 )
@@ -32,6 +35,7 @@ def tag(order: WorkOrderState, tag: str, actor: Actor, now: datetime) -> None:
     target = order.next_status(Command.TAG, actor)
     if tag not in order.tags:
         order.tags.append(tag)
+        order.record(TicketTagged, TicketTagsPayload(tag=tag, tags=list(order.tags)), actor, now)
         order.finish(Command.TAG, target, actor, now, tag)
 
 
@@ -39,6 +43,8 @@ def untag(order: WorkOrderState, tag: str, actor: Actor, now: datetime) -> None:
     target = order.next_status(Command.UNTAG, actor)
     if tag in order.tags:
         order.tags.remove(tag)
+        payload = TicketTagsPayload(tag=tag, tags=list(order.tags))
+        order.record(TicketUntagged, payload, actor, now)
         order.finish(Command.UNTAG, target, actor, now, tag)
 
 

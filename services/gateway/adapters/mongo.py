@@ -10,21 +10,30 @@ from pymongo.errors import DuplicateKeyError
 
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate
+from services.gateway.domain.queries import Page, TicketFilter
 from shared.mongo.unit_of_work import MongoUnitOfWork
 
 TICKETS = "tickets"
 IDEMPOTENCY_KEYS = "idempotency_keys"
 
+
+def _by_tenant(*fields: str) -> IndexModel:
+    """An index for a list within one tenant, filtered by ``fields`` and in list order."""
+    keys = [("tenant_id", ASCENDING), *((f, ASCENDING) for f in fields)]
+    return IndexModel([*keys, ("list_key", DESCENDING)])
+
+
 VIEW_INDEXES = {
     TICKETS: [
-        IndexModel([("status", ASCENDING), ("registered_at", DESCENDING)]),
-        IndexModel(
-            [("tenant_id", ASCENDING), ("status", ASCENDING), ("registered_at", DESCENDING)]
-        ),
-        IndexModel([("registered_at", DESCENDING)]),
-        IndexModel(
-            [("tenant_id", ASCENDING), ("assignee", ASCENDING), ("registered_at", DESCENDING)]
-        ),
+        _by_tenant(),
+        _by_tenant("status"),
+        _by_tenant("assignee"),
+        _by_tenant("group"),
+        _by_tenant("tags"),
+        _by_tenant("watchers"),
+        _by_tenant("severity", "status"),
+        IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
         IndexModel(
             [
                 ("tenant_id", ASCENDING),
@@ -42,7 +51,9 @@ def indexes(idempotency_ttl_s: int) -> dict[str, list[IndexModel]]:
     return {**VIEW_INDEXES, IDEMPOTENCY_KEYS: keys}
 
 
-_HIDDEN = {"_id": 0, "aspect_at": 0}
+# Bookkeeping no answer shows; a list leaves each ticket's history out as well.
+_HIDDEN = {"_id": 0, "aspect_at": 0, "search": 0, "list_key": 0}
+_LISTED = _HIDDEN | {"timeline": 0}
 
 
 class MongoTicketViews:
@@ -59,9 +70,10 @@ class MongoTicketViews:
 
     async def save(self, ticket_id: str, update: ViewUpdate) -> None:
         stamps = {f"aspect_at.{aspect}": _stamp(at) for aspect, at in update.stamps.items()}
+        entries = {f"timeline.{event_id}": e for event_id, e in update.entries.items()}
         await self._tickets.update_one(
             {"_id": ticket_id},
-            {"$set": update.fields | stamps, "$setOnInsert": {"ticket_id": ticket_id}},
+            {"$set": update.fields | stamps | entries, "$setOnInsert": {"ticket_id": ticket_id}},
             upsert=True,
             session=self._session,
         )
@@ -69,17 +81,63 @@ class MongoTicketViews:
     async def get(self, ticket_id: str) -> dict[str, Any] | None:
         return await self._tickets.find_one({"_id": ticket_id}, _HIDDEN, session=self._session)
 
-    async def latest(
-        self, status: str | None, tenant_id: str | None, limit: int
-    ) -> list[dict[str, Any]]:
-        query = {k: v for k, v in {"status": status, "tenant_id": tenant_id}.items() if v}
-        cursor = self._tickets.find(query, _HIDDEN, session=self._session)
-        return await cursor.sort("registered_at", DESCENDING).limit(limit).to_list()
+    async def search(self, query: TicketFilter, page: Page) -> list[dict[str, Any]]:
+        """Up to ``page.limit`` views in list order after ``page.after``, each with its
+        ``list_key`` (the cursor of the next page)."""
+        found = ticket_query(query)
+        if page.after is not None:
+            found["list_key"] = {"$gt" if page.oldest_first else "$lt": page.after}
+        order = ASCENDING if page.oldest_first else DESCENDING
+        shown = {k: v for k, v in _LISTED.items() if k != "list_key"}
+        cursor = self._tickets.find(found, shown, session=self._session)
+        return await cursor.sort("list_key", order).limit(page.limit).to_list()
 
     async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]:
         query = {"tenant_id": tenant_id, "assignee": assignee, "status": {"$in": OPEN_STATUSES}}
         cursor = self._tickets.find(query, _HIDDEN, session=self._session)
         return await cursor.sort("appointment.starts_at", ASCENDING).limit(limit).to_list()
+
+
+def ticket_query(f: TicketFilter) -> dict[str, Any]:
+    """The filter as a MongoDB query; every part is an equality, a range or an ``$in`` (no
+    ``$or``, which SecantusDB answers by scanning)."""
+    query: dict[str, Any] = {"tenant_id": f.tenant_id}
+    for name, values in (("status", f.statuses), ("type", f.types), ("priority", f.priorities),
+                         ("severity", f.severities), ("source", f.sources)):  # fmt: skip
+        if values:
+            query[name] = values[0] if len(values) == 1 else {"$in": list(values)}
+    for name, value in (("tags", f.tag), ("assignee", f.assignee), ("group", f.group),
+                        ("region", f.region), ("watchers", f.watcher)):  # fmt: skip
+        if value is not None:
+            query[name] = value
+    if f.unassigned:
+        query["assignee"] = None
+    if f.overdue is not None:
+        query["overdue"] = True if f.overdue else {"$ne": True}
+    query |= _ranges(f)
+    if f.tokens:
+        query["search"] = {"$all": list(f.tokens)}
+    if f.number is not None:
+        query["number"] = _number(f.number)
+    return query
+
+
+def _ranges(f: TicketFilter) -> dict[str, Any]:
+    ranges: dict[str, Any] = {}
+    for name, low, high in (("registered_at", f.created_from, f.created_to),
+                            ("updated_at", f.updated_from, f.updated_to)):  # fmt: skip
+        bounds = {op: at for op, at in (("$gte", low), ("$lt", high)) if at is not None}
+        if bounds:
+            ranges[name] = bounds
+    return ranges
+
+
+def _number(number: str) -> str | dict[str, str]:
+    """``acme-2026`` exactly, or ``acme-2026*``: every number it starts (an index range)."""
+    if not number.endswith("*"):
+        return number
+    prefix = number.rstrip("*")
+    return {"$gte": prefix, "$lt": prefix + "\uffff"}
 
 
 # Aspect stamps are kept as microseconds since the epoch: a BSON date keeps milliseconds,

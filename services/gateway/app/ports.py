@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from services.gateway.domain.callers import Caller
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import ViewUpdate
+from services.gateway.domain.queries import Page, TicketFilter
 from shared.ports import UnitOfWork
 
 
@@ -18,9 +19,7 @@ class TicketViews(Protocol):
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None: ...
 
-    async def latest(
-        self, status: str | None, tenant_id: str | None, limit: int
-    ) -> list[dict[str, Any]]: ...
+    async def search(self, query: TicketFilter, page: Page) -> list[dict[str, Any]]: ...
 
     async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]: ...
 

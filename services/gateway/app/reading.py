@@ -1,9 +1,12 @@
 """Gateway queries, answered from the read model within the caller's tenant."""
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.gateway.app.ports import NewUnitOfWork
 from services.gateway.domain.callers import Caller, can_see
+from services.gateway.domain.projection import detail
+from services.gateway.domain.queries import Page, TicketFilter
 from shared.errors import NotFound
 
 
@@ -12,14 +15,25 @@ async def get_ticket(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> 
         view = await uow.views.get(ticket_id)
     if view is None or not can_see(caller, view["tenant_id"]):
         raise NotFound(f"ticket {ticket_id} not found")
-    return view
+    return detail(view)
 
 
-async def list_tickets(
-    new_uow: NewUnitOfWork, tenant_id: str, status: str | None, limit: int
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[dict[str, Any]]
+    next: str | None
+
+
+async def list_tickets(new_uow: NewUnitOfWork, query: TicketFilter, page: Page) -> TicketPage:
+    """One page of the tickets ``query`` finds; ``next`` continues after it (``None``: the
+    last page)."""
     async with new_uow() as uow:
-        return await uow.views.latest(status, tenant_id, limit)
+        found = await uow.views.search(query, replace(page, limit=page.limit + 1))
+    items = found[: page.limit]
+    cursor = items[-1].get("list_key") if len(found) > page.limit else None
+    for item in items:
+        item.pop("list_key", None)
+    return TicketPage(items, cursor)
 
 
 async def my_jobs(

@@ -3,14 +3,17 @@
 Events of one ticket come from several topics and may arrive out of order. Fields that
 later events overwrite are grouped into aspects (status, assignment, priority, …); an
 aspect is applied only when the event is newer than the one that last set that aspect.
-Facts (number, subject, resolution, …) never conflict and are always applied.
+Facts (number, subject, resolution, …) never conflict and are always applied. Every event
+also leaves one entry in the ticket's processing history, keyed by its event id, so a
+redelivered event writes the same entry again and the history is sorted when read.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from services.gateway.domain.search import document_tokens
 from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
 from shared.events import dispatch as d
 from shared.events import intake as i
@@ -36,14 +39,17 @@ class ViewChange:
     at: datetime
     facts: Fields = field(default_factory=dict)
     aspects: dict[str, Fields] = field(default_factory=dict)
+    entry: Fields | None = None
 
 
 @dataclass(frozen=True)
 class ViewUpdate:
-    """What to write: ``fields`` of the view, and when each aspect written was last set."""
+    """What to write: ``fields`` of the view, when each aspect written was last set, and
+    the history entries by event id."""
 
     fields: Fields
     stamps: dict[str, datetime]
+    entries: dict[str, Fields] = field(default_factory=dict)
 
 
 def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate:
@@ -52,41 +58,102 @@ def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate
     apply, so a redelivered event writes what it wrote the first time."""
     fields = {**change.facts, "tenant_id": change.tenant_id}
     applied: dict[str, datetime] = {}
-    for aspect, values in change.aspects.items():
+    aspects = change.aspects | {"updated": {"updated_at": change.at}}
+    for aspect, values in aspects.items():
         last = stamps.get(aspect)
         if last is None or last <= change.at:
             fields |= values
             applied[aspect] = change.at
-    return ViewUpdate(fields, applied)
+    entries = {change.entry["event_id"]: change.entry} if change.entry else {}
+    return ViewUpdate(fields, applied, entries)
 
 
 def _change(event: EventEnvelope, facts: Fields | None = None, **aspects: Fields) -> ViewChange:
     status = getattr(event.payload, "status", None)
     if status is not None and "status" not in aspects:
         aspects["status"] = {"status": status.value}
-    return ViewChange(event.ticket_id, event.tenant_id, event.occurred_at, facts or {}, aspects)
+    return ViewChange(
+        event.ticket_id, event.tenant_id, event.occurred_at, facts or {}, aspects,
+        history_entry(event),
+    )  # fmt: skip
+
+
+# What the history leaves out of an event's payload: the submitter's contact details stay
+# on the ticket (and out of every copy of its history).
+_PRIVATE = {"contact", "location"}
+
+
+def history_entry(event: EventEnvelope) -> Fields:
+    """One line of the processing history: when, what, who, and what the event said."""
+    return {
+        "event_id": str(event.event_id),
+        "at": event.occurred_at,
+        "type": event.event_type,
+        "producer": event.producer,
+        "actor": {"id": event.actor.id, "role": event.actor.role},
+        "details": event.payload.model_dump(mode="json", exclude=_PRIVATE),
+    }
+
+
+def history(entries: Mapping[str, Fields]) -> list[Fields]:
+    """The history in time order; events at the same instant in event-id order."""
+    return sorted(entries.values(), key=lambda e: (e["at"], e["event_id"]))
+
+
+def detail(view: Mapping[str, Any]) -> Fields:
+    """A ticket as its detail page shows it: the view, with its history in time order."""
+    fields = {k: v for k, v in view.items() if k != "timeline"}
+    return fields | {"history": history(view.get("timeline", {}))}
 
 
 def registered(event: TicketRegistered) -> ViewChange:
     p = event.payload
+    contact = p.contact
     facts = {
         "number": p.number,
         "type": p.type.value,
         "subject": p.subject,
+        "description": p.description,
         "source": p.source.value,
         "external_ref": p.external_ref,
         "registered_at": p.registered_at,
-        "tags": p.tags,
+        "list_key": list_key(p.registered_at, event.ticket_id),
         "region": p.location.region if p.location else None,
+        "address": p.location.address if p.location else None,
+        "contact": contact.model_dump(mode="json") if contact else None,
+        "urgency": p.urgency,
+        "impact": p.impact,
+        "needs_onsite": p.needs_onsite,
+        "service": p.service,
+        "account_id": p.account_id,
         "repeat_of": p.repeat_of,
         "related_to": p.related_to,
+        "search": document_tokens(
+            [p.number, p.external_ref, p.subject, p.description, *_contact_texts(p)]
+        ),
     }
     return _change(
         event,
         facts,
         priority={"priority": p.priority.value},
         severity={"severity": p.severity.value},
+        # Tags are an aspect: later tag events win over a registration seen after them.
+        tags={"tags": p.tags},
     )
+
+
+def _contact_texts(p: Any) -> list[str | None]:
+    contact = p.contact
+    texts = [p.location.address if p.location else None]
+    if contact is not None:
+        texts += [getattr(contact, name, None) for name in ("name", "phone", "email")]
+    return texts
+
+
+def list_key(registered_at: datetime, ticket_id: str) -> str:
+    """The order of lists, newest first, as one string a cursor can continue from: the
+    registration time in UTC to the microsecond, then the ticket id for equal times."""
+    return f"{registered_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}|{ticket_id}"
 
 
 def assigned(event: TicketAssigned) -> ViewChange:
@@ -169,6 +236,18 @@ def breached(event: s.SlaBreached) -> ViewChange:
     return _change(event, {"overdue": True})
 
 
+def watch_changed(event: d.TicketWatchChanged) -> ViewChange:
+    return _change(event, watchers={"watchers": event.payload.watchers})
+
+
+def tags_changed(event: d.TicketTagged | d.TicketUntagged) -> ViewChange:
+    return _change(event, tags={"tags": event.payload.tags})
+
+
+def quarantined(event: i.TicketQuarantined) -> ViewChange:
+    return _change(event, status={"status": TicketStatus.QUARANTINED.value})
+
+
 PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     TicketRegistered: registered,
     i.TicketReleased: released,
@@ -188,4 +267,15 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     d.MajorAlertRaised: major_alert_raised,
     d.MajorAlertCleared: major_alert_cleared,
     s.SlaBreached: breached,
+    i.TicketQuarantined: quarantined,
+    i.AttachmentAdded: _change,
+    d.TicketCommented: _change,
+    d.TicketWatchChanged: watch_changed,
+    d.TicketTagged: tags_changed,
+    d.TicketUntagged: tags_changed,
+    d.TicketShared: _change,
+    d.ProblemCreated: _change,
+    d.ChangeSubmitted: _change,
+    s.SlaWarningIssued: _change,
+    s.AutoCloseBecameDue: _change,
 }

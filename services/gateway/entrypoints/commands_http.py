@@ -45,14 +45,6 @@ async def untag(ticket_id: str, tag: str, ctx: Ctx, who: Who, if_match: IfMatch 
     return await _on_ticket(ctx, who, ticket_id, "DELETE", f"tags/{tag}", if_match)
 
 
-@router.get("/tickets/{ticket_id}/history")
-async def history(ticket_id: str, ctx: Ctx, who: Who) -> Response:
-    """The work order's processing history, as dispatch recorded it."""
-    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
-    sent = ServiceRequest("dispatch", "GET", f"/work-orders/{ticket_id}/history")
-    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
-
-
 @router.post("/tickets", status_code=201, responses={200: ANSWERS[200]})
 async def register(
     request: Request, ctx: Ctx, who: Who, tenant: Tenant, idempotency_key: IdempotencyKey = None

@@ -55,3 +55,8 @@ class TicketCommand(StrEnum):
     CANCEL = "cancel"
     COMMENT = "comments"
     PORTAL_MESSAGE = "portal-messages"
+
+
+class TicketPageView(BaseModel):
+    items: list[dict[str, Any]]
+    next: str | None = None

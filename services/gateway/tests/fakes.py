@@ -7,6 +7,7 @@ from services.gateway.app.ports import ServiceRequest
 from services.gateway.domain.callers import Caller
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate
+from services.gateway.domain.queries import Page, TicketFilter
 from shared.testing.fakes import FakeUnitOfWork
 
 
@@ -21,19 +22,19 @@ class InMemoryTicketViews:
         doc = self.docs.setdefault(ticket_id, {"ticket_id": ticket_id})
         doc.update(update.fields)
         doc.setdefault("aspect_at", {}).update(update.stamps)
+        doc.setdefault("timeline", {}).update(update.entries)
 
     async def get(self, ticket_id: str) -> dict[str, Any] | None:
         doc = self.docs.get(ticket_id)
-        return {k: v for k, v in doc.items() if k != "aspect_at"} if doc else None
+        return {k: v for k, v in doc.items() if k not in _HIDDEN} if doc else None
 
-    async def latest(
-        self, status: str | None, tenant_id: str | None, limit: int
-    ) -> list[dict[str, Any]]:
-        found = [
-            v for v in self._views()
-            if status in (None, v.get("status")) and tenant_id in (None, v.get("tenant_id"))
-        ]  # fmt: skip
-        return sorted(found, key=lambda v: v.get("registered_at") or datetime.min)[::-1][:limit]
+    async def search(self, query: TicketFilter, page: Page) -> list[dict[str, Any]]:
+        found = [doc for doc in self.docs.values() if _matches(doc, query)]
+        if page.after is not None:
+            found = [d for d in found if (d["list_key"] > page.after) == page.oldest_first]
+        found.sort(key=lambda d: d["list_key"], reverse=not page.oldest_first)
+        shown = _HIDDEN - {"list_key"} | {"timeline"}
+        return [{k: v for k, v in d.items() if k not in shown} for d in found[: page.limit]]
 
     async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]:
         found = [
@@ -44,12 +45,36 @@ class InMemoryTicketViews:
         return sorted(found, key=_appointment_start)[:limit]
 
     def _views(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in doc.items() if k != "aspect_at"} for doc in self.docs.values()]
+        listed = _HIDDEN | {"timeline"}
+        return [{k: v for k, v in doc.items() if k not in listed} for doc in self.docs.values()]
 
 
 def _appointment_start(view: dict[str, Any]) -> tuple[bool, str]:
     start = (view.get("appointment") or {}).get("starts_at")
     return (start is None, str(start))
+
+
+_HIDDEN = {"aspect_at", "search", "list_key"}
+
+
+def _matches(doc: dict[str, Any], f: TicketFilter) -> bool:
+    """What the Mongo adapter's ``ticket_query`` finds, for the filters tests use; any
+    other filter is refused rather than ignored."""
+    unsupported = {"types", "priorities", "sources", "region", "overdue", "created_from",
+                   "created_to", "updated_from", "updated_to", "number", "group"}  # fmt: skip
+    used = {name for name in unsupported if getattr(f, name) not in (None, ())}
+    if used:
+        raise AssertionError(f"the in-memory views do not filter by {sorted(used)}")
+    return (
+        doc.get("tenant_id") == f.tenant_id
+        and (not f.statuses or doc.get("status") in f.statuses)
+        and (not f.severities or doc.get("severity") in f.severities)
+        and f.assignee in (None, doc.get("assignee"))
+        and (not f.unassigned or doc.get("assignee") is None)
+        and (f.tag is None or f.tag in doc.get("tags", []))
+        and (f.watcher is None or f.watcher in doc.get("watchers", []))
+        and set(f.tokens) <= set(doc.get("search", []))
+    )
 
 
 class FakeGatewayUnitOfWork(FakeUnitOfWork):

@@ -60,6 +60,9 @@ async def test_tags_watchers_sharing_comments_problems_and_changes(dispatch, set
     ]  # fmt: skip
     kinds = {e.event_type for e in out.events()}
     assert {"ticket.watch_changed", "ticket.shared", "problem.created"} <= kinds
+    tags = [(e.event_type, e.payload.tag, e.payload.tags) for e in out.events()
+            if e.event_type in ("ticket.tagged", "ticket.untagged")]  # fmt: skip
+    assert tags == [("ticket.tagged", "vip", ["vip"]), ("ticket.untagged", "vip", [])]
 
 
 async def test_concurrent_commands_without_if_match_lose_no_update(dispatch, settings, infra):

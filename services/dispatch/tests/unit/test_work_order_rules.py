@@ -20,7 +20,9 @@ from shared.events.dispatch import (
     TicketAccepted,
     TicketEscalated,
     TicketPriorityChanged,
+    TicketTagged,
     TicketTransferred,
+    TicketUntagged,
 )
 from shared.events.vocabulary import Priority, Severity, TicketStatus
 from shared.testing.builders import ticket_registered
@@ -283,3 +285,15 @@ def test_a_status_change_carries_who_holds_the_ticket_and_how_urgent_it_is():
         ASSIGNEE, "noc", Priority.P2, Severity.URGENT,
     )  # fmt: skip
     assert changed.watchers == ["zhao"]
+
+
+def test_a_tag_added_or_removed_is_an_event_with_the_tags_after_it_and_a_repeat_is_none():
+    wo = order(S.ACCEPTED, tags=["fibre"])
+    wo.tag("vip", actor("agent"), NOW)
+    wo.tag("vip", actor("agent"), NOW)
+    wo.untag("fibre", actor("agent"), NOW)
+    wo.untag("fibre", actor("agent"), NOW)
+
+    assert [(type(e), e.payload.tag, e.payload.tags) for e in wo.events] == [
+        (TicketTagged, "vip", ["fibre", "vip"]), (TicketUntagged, "fibre", ["vip"]),
+    ]  # fmt: skip

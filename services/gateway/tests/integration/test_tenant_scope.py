@@ -43,7 +43,7 @@ async def gateway(service_settings, infra, issuer, mongo_client, namespace):
             in_tenant = admin | {"X-Tenant-Id": tenant}
             await eventually(
                 partial(client.get, "/tickets", headers=in_tenant),
-                lambda r: [v.get("status") for v in r.json()] == ["assigned"],
+                lambda r: [v.get("status") for v in r.json()["items"]] == ["assigned"],
             )
         yield client, acme, globex
     await mongo_client.drop_database(settings.mongo_db)
@@ -68,7 +68,7 @@ async def test_a_tenants_caller_never_sees_the_other_tenant(gateway, issuer):
     assert own.json()["tenant_id"] == acme
     assert other.status_code == 404
     assert other.json() == {"detail": {"message": "ticket g-1 not found"}}
-    assert [t["ticket_id"] for t in listed.json()] == ["a-1"]
+    assert [t["ticket_id"] for t in listed.json()["items"]] == ["a-1"]
     assert named_other.status_code == 404
     assert [t["ticket_id"] for t in jobs.json()] == ["a-1"]
     # Refused before anything was sent on: nothing listens where it would have gone.
@@ -104,7 +104,7 @@ async def test_a_platform_admin_acts_in_the_tenant_it_names(gateway, issuer):
 
     assert unnamed.status_code == 422
     assert unnamed.json()["detail"][0]["field"] == "tenant_id"
-    assert [t["ticket_id"] for t in named.json()] == ["g-1"]
+    assert [t["ticket_id"] for t in named.json()["items"]] == ["g-1"]
     assert by_id.json()["tenant_id"] == acme
 
 

@@ -20,8 +20,13 @@ def test_registration_sets_the_facts_and_the_initial_status():
         "status": {"status": "new"},
         "priority": {"priority": "P3"},
         "severity": {"severity": "normal"},
+        "tags": {"tags": []},
     }
     assert change.at == event.occurred_at
+    assert change.facts["list_key"] == f"{event.payload.registered_at:%Y-%m-%dT%H:%M:%S.%f}|t-1"
+    assert change.entry is not None
+    assert change.entry["type"] == "ticket.registered"
+    assert "contact" not in change.entry["details"]
 
 
 def test_assignment_changes_only_ordered_fields():
@@ -136,7 +141,8 @@ def _status_change(at: datetime) -> projection.ViewChange:
 
 
 def test_an_aspect_set_by_a_later_event_is_kept_and_the_facts_still_apply():
-    update = projection.update_for(_status_change(_later(5)), {"status": _later(9)})
+    later = {"status": _later(9), "updated": _later(9)}
+    update = projection.update_for(_status_change(_later(5)), later)
     assert update.fields == {"subject": "x", "tenant_id": "acme"}
     assert update.stamps == {}
 
@@ -145,4 +151,45 @@ def test_an_aspect_set_earlier_or_never_is_overwritten_and_restamped():
     for stamps in ({}, {"status": _later(1)}, {"status": _later(5)}, {"severity": _later(9)}):
         update = projection.update_for(_status_change(_later(5)), stamps)
         assert update.fields["status"] == "assigned"
-        assert update.stamps == {"status": _later(5)}
+        assert update.stamps == {"status": _later(5), "updated": _later(5)}
+        assert update.fields["updated_at"] == _later(5)
+
+
+async def test_the_history_has_every_event_once_in_time_order_whatever_the_arrival():
+    events = workflow()
+    doc = await _apply_all([*reversed(events), events[2]])
+    history = projection.detail(doc)["history"]
+
+    assert [h["type"] for h in history] == [e.event_type for e in events]
+    assert history[1]["details"]["assignee"] == "li.wei"
+    assert "timeline" not in projection.detail(doc)
+
+
+async def test_tags_set_by_tag_events_survive_a_registration_seen_after_them():
+    from shared.events.dispatch import TicketTagged, TicketTagsPayload
+
+    reg = registered("t-1", at=_later(0))
+    tagged = TicketTagged(
+        occurred_at=_later(3), producer="dispatch", tenant_id="acme", ticket_id="t-1",
+        payload=TicketTagsPayload(tag="vip", tags=["vip"]),
+    )  # fmt: skip
+    doc = await _apply_all([tagged, reg])
+
+    assert doc["tags"] == ["vip"]
+    assert doc["updated_at"] == _later(3)
+
+
+def test_a_registration_is_found_by_its_number_subject_and_contact():
+    from shared.events.submissions import RecordedContact
+
+    event = registered("t-1")
+    payload = event.payload.model_copy(update={
+        "subject": "宽带无法上网 / broadband down", "description": "Посылка задерживается",
+        "contact": RecordedContact(name="王女士", phone="+8613800138000"),
+    })  # fmt: skip
+    tokens = set(
+        projection.registered(event.model_copy(update={"payload": payload})).facts["search"]
+    )
+
+    assert {"无法", "上网", "broadband", "bro", "посылка", "посыл", "acme", "t", "王女"} <= tokens
+    assert "+8613800138000".lstrip("+") in tokens
