@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from services.gateway.adapters.mongo import (
     GatewayMongoUnitOfWork,
     MongoIdempotencyKeys,
+    MongoTicketFeed,
     indexes,
 )
 from services.gateway.adapters.oidc import OidcTokenVerifier
@@ -16,7 +17,7 @@ from services.gateway.adapters.services import HttpServices
 from services.gateway.app.context import GatewayContext
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.domain.callers import ClaimNames
-from services.gateway.entrypoints import commands_http, http, kafka
+from services.gateway.entrypoints import commands_http, feed_http, http, kafka
 from services.gateway.settings import GatewaySettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -48,6 +49,7 @@ def create_app(
             kit.clock,
             timedelta(seconds=settings.idempotency_stale_after_s),
         ),
+        feed=MongoTicketFeed(kit.db),
     )
     kit.subscribe(
         [topics.intake_events, topics.dispatch_events, topics.sla_events],
@@ -57,7 +59,7 @@ def create_app(
     )
     return kit.app(
         context=ctx,
-        routers=[http.router, commands_http.router],
+        routers=[http.router, commands_http.router, feed_http.router],
         indexes=indexes(settings.idempotency_ttl_s),
         on_shutdown=[client.aclose for client in clients.values()],
     )

@@ -1,13 +1,15 @@
 """The ticket read model in MongoDB."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from services.gateway.app.ports import FeedChange
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate
 from services.gateway.domain.queries import Page, TicketFilter
@@ -138,6 +140,34 @@ def _number(number: str) -> str | dict[str, str]:
         return number
     prefix = number.rstrip("*")
     return {"$gte": prefix, "$lt": prefix + "\uffff"}
+
+
+class MongoTicketFeed:
+    """Changes of the read model as they are written, from a MongoDB change stream: every
+    gateway replica sees every change, whichever replica's consumer projected it, and a
+    change's resume token is the live feed's event id."""
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._tickets = db[TICKETS]
+
+    async def follow(self, tenant_id: str, resume_from: str | None) -> AsyncIterator[FeedChange]:
+        pipeline = [{"$match": {"fullDocument.tenant_id": tenant_id}}]
+        try:
+            stream = await self._watch(pipeline, resume_from)
+        except OperationFailure:
+            # A resume point the server no longer has (or never had): the caller reloads.
+            yield FeedChange(None, None)
+            stream = await self._watch(pipeline, None)
+        async with stream:
+            async for change in stream:
+                if change.get("fullDocument"):
+                    yield FeedChange(change["_id"]["_data"], change["fullDocument"])
+
+    async def _watch(self, pipeline: list[dict[str, Any]], resume_from: str | None) -> Any:
+        resume = {"_data": resume_from} if resume_from else None
+        return await self._tickets.watch(
+            pipeline, full_document="updateLookup", resume_after=resume
+        )
 
 
 # Aspect stamps are kept as microseconds since the epoch: a BSON date keeps milliseconds,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from services.gateway.app.forwarding import Forwarding
-from services.gateway.app.ports import NewUnitOfWork, TokenVerifier
+from services.gateway.app.ports import NewUnitOfWork, TicketFeed, TokenVerifier
 from services.gateway.domain.callers import ClaimNames
 
 
@@ -13,3 +13,4 @@ class GatewayContext:
     tokens: TokenVerifier
     claim_names: ClaimNames
     forwarding: Forwarding
+    feed: TicketFeed

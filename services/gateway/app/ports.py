@@ -1,6 +1,6 @@
 """What the gateway's use cases need from the outside world."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -30,6 +30,21 @@ class GatewayUnitOfWork(UnitOfWork, Protocol):
 
 
 NewUnitOfWork = Callable[[], GatewayUnitOfWork]
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """A ticket's view as one change left it; both ``None``: the feed could not resume
+    where asked and starts from now (the caller reloads what it shows)."""
+
+    event_id: str | None
+    view: dict[str, Any] | None
+
+
+class TicketFeed(Protocol):
+    def follow(self, tenant_id: str, resume_from: str | None) -> AsyncIterator[FeedChange]:
+        """Each change of a tenant's tickets, from now on or from after ``resume_from``."""
+        ...
 
 
 class TokenVerifier(Protocol):

@@ -279,3 +279,20 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     s.SlaWarningIssued: _change,
     s.AutoCloseBecameDue: _change,
 }
+
+
+# What the live feed shows of a changed ticket: enough for a queue row and a banner.
+_FEED_FIELDS = (
+    "ticket_id", "number", "subject", "status", "priority", "severity", "assignee", "group",
+    "region", "major_alert", "overdue", "urge_count", "updated_at",
+)  # fmt: skip
+
+
+def feed_event(view: Mapping[str, Any] | None) -> tuple[str, Fields]:
+    """The live feed's event for a changed ticket: ``major-incident`` while it is a major
+    incident (severity major or a major alert raised), ``ticket`` otherwise; ``reload``
+    when the feed could not resume where the client left it."""
+    if view is None:
+        return "reload", {"reason": "the feed cannot resume from Last-Event-ID"}
+    major = view.get("severity") == "major" or view.get("major_alert") is True
+    return ("major-incident" if major else "ticket"), {k: view.get(k) for k in _FEED_FIELDS}

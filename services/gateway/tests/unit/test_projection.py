@@ -193,3 +193,13 @@ def test_a_registration_is_found_by_its_number_subject_and_contact():
 
     assert {"无法", "上网", "broadband", "bro", "посылка", "посыл", "acme", "t", "王女"} <= tokens
     assert "+8613800138000".lstrip("+") in tokens
+
+
+def test_the_live_feed_names_a_major_incident_and_shows_only_queue_fields():
+    normal = {"ticket_id": "t-1", "severity": "normal", "contact": {"phone": "+86"}}
+
+    assert projection.feed_event(normal)[0] == "ticket"
+    assert "contact" not in projection.feed_event(normal)[1]
+    assert projection.feed_event(normal | {"severity": "major"})[0] == "major-incident"
+    assert projection.feed_event(normal | {"major_alert": True})[0] == "major-incident"
+    assert projection.feed_event(None)[0] == "reload"
