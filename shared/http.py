@@ -45,6 +45,21 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def as_json(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """``responses`` documented as JSON on an operation whose own answers are not JSON (an
+    event stream): FastAPI would give their models the operation's media type. The models
+    are referenced by name, so another operation must use them (every error response of
+    ``ERROR_RESPONSES`` is)."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status, response in responses.items():
+        schema = {"$ref": f"#/components/schemas/{response['model'].__name__}"}
+        documented[status] = {
+            "description": response["description"],
+            "content": {"application/json": {"schema": schema}},
+        }
+    return documented
+
+
 def field_errors(errors: Any) -> list[dict[str, str]]:
     """Pydantic errors as ``{"field": "contact.phone", "reason": "..."}`` entries."""
     return [

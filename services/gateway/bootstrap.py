@@ -13,11 +13,12 @@ from services.gateway.adapters.mongo import (
     indexes,
 )
 from services.gateway.adapters.oidc import OidcTokenVerifier
+from services.gateway.adapters.reports import MongoReports
 from services.gateway.adapters.services import HttpServices
 from services.gateway.app.context import GatewayContext
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.domain.callers import ClaimNames
-from services.gateway.entrypoints import commands_http, feed_http, http, kafka
+from services.gateway.entrypoints import commands_http, feed_http, http, kafka, reports_http
 from services.gateway.settings import GatewaySettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -50,6 +51,7 @@ def create_app(
             timedelta(seconds=settings.idempotency_stale_after_s),
         ),
         feed=MongoTicketFeed(kit.db),
+        reports=MongoReports(kit.db),
     )
     kit.subscribe(
         [topics.intake_events, topics.dispatch_events, topics.sla_events],
@@ -59,7 +61,7 @@ def create_app(
     )
     return kit.app(
         context=ctx,
-        routers=[http.router, commands_http.router, feed_http.router],
+        routers=[http.router, commands_http.router, feed_http.router, reports_http.router],
         indexes=indexes(settings.idempotency_ttl_s),
         on_shutdown=[client.aclose for client in clients.values()],
     )

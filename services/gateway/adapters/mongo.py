@@ -36,6 +36,8 @@ VIEW_INDEXES = {
         _by_tenant("severity", "status"),
         IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
+        # Reports: one tenant's tickets registered in a period.
+        IndexModel([("tenant_id", ASCENDING), ("registered_at", ASCENDING)]),
         IndexModel(
             [
                 ("tenant_id", ASCENDING),

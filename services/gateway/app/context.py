@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from services.gateway.app.forwarding import Forwarding
-from services.gateway.app.ports import NewUnitOfWork, TicketFeed, TokenVerifier
+from services.gateway.app.ports import NewUnitOfWork, Reports, TicketFeed, TokenVerifier
 from services.gateway.domain.callers import ClaimNames
 
 
@@ -14,3 +14,4 @@ class GatewayContext:
     claim_names: ClaimNames
     forwarding: Forwarding
     feed: TicketFeed
+    reports: Reports

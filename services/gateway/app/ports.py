@@ -9,6 +9,7 @@ from services.gateway.domain.callers import Caller
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import ViewUpdate
 from services.gateway.domain.queries import Page, TicketFilter
+from services.gateway.domain.reports import ReportRequest
 from shared.ports import UnitOfWork
 
 
@@ -44,6 +45,14 @@ class FeedChange:
 class TicketFeed(Protocol):
     def follow(self, tenant_id: str, resume_from: str | None) -> AsyncIterator[FeedChange]:
         """Each change of a tenant's tickets, from now on or from after ``resume_from``."""
+        ...
+
+
+class Reports(Protocol):
+    async def ticket_groups(
+        self, request: ReportRequest
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The counts and durations (ms) per group, in key order, and over all groups."""
         ...
 
 

@@ -3,10 +3,11 @@
 from dataclasses import dataclass, replace
 from typing import Any
 
-from services.gateway.app.ports import NewUnitOfWork
+from services.gateway.app.ports import NewUnitOfWork, Reports
 from services.gateway.domain.callers import Caller, can_see
 from services.gateway.domain.projection import detail
 from services.gateway.domain.queries import Page, TicketFilter
+from services.gateway.domain.reports import ReportRequest, report_row
 from shared.errors import NotFound
 
 
@@ -41,3 +42,15 @@ async def my_jobs(
 ) -> list[dict[str, Any]]:
     async with new_uow() as uow:
         return await uow.views.jobs(tenant_id, caller.username, limit)
+
+
+@dataclass(frozen=True)
+class TicketReport:
+    request: ReportRequest
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+async def ticket_report(request: ReportRequest, reports: Reports) -> TicketReport:
+    groups, total = await reports.ticket_groups(request)
+    return TicketReport(request, [report_row(g) for g in groups], report_row(total))

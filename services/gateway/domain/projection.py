@@ -164,7 +164,12 @@ def assigned(event: TicketAssigned) -> ViewChange:
 def accepted(event: d.TicketAccepted) -> ViewChange:
     appointment = event.payload.appointment
     facts = {"appointment": appointment.model_dump() if appointment else None}
-    return _change(event, facts, major_alert={"major_alert": False})
+    return _change(
+        event,
+        facts,
+        major_alert={"major_alert": False},
+        accepted={"accepted_at": event.occurred_at},
+    )
 
 
 def transferred(event: d.TicketTransferred) -> ViewChange:
@@ -176,6 +181,7 @@ def escalated(event: d.TicketEscalated) -> ViewChange:
     p = event.payload
     return _change(
         event,
+        {"escalated": True},
         assignment={"assignee": p.assignee, "group": p.group},
         support_line={"support_line": p.to_line.value},
     )
@@ -200,11 +206,13 @@ def status_changed(event: d.TicketStatusChanged) -> ViewChange:
 def resolved(event: d.TicketResolved) -> ViewChange:
     p = event.payload
     resolution = {"cause": p.cause, "solution": p.solution, "closure_code": p.closure_code}
-    return _change(event, {"resolution": resolution | {"overdue_reason": p.overdue_reason}})
+    facts = {"resolution": resolution | {"overdue_reason": p.overdue_reason}}
+    return _change(event, facts, resolved={"resolved_at": event.occurred_at})
 
 
 def closed(event: d.TicketClosed) -> ViewChange:
-    return _change(event, {"closure_reason": event.payload.reason.value})
+    facts = {"closure_reason": event.payload.reason.value, "closed_at": event.occurred_at}
+    return _change(event, facts)
 
 
 def canceled(event: d.TicketCanceled) -> ViewChange:
@@ -233,7 +241,8 @@ def linked_as_repeat(event: i.TicketLinkedAsRepeat) -> ViewChange:
 
 
 def breached(event: s.SlaBreached) -> ViewChange:
-    return _change(event, {"overdue": True})
+    # One flag per metric, for the reports' compliance per metric.
+    return _change(event, {"overdue": True, f"breached_{event.payload.metric.value}": True})
 
 
 def watch_changed(event: d.TicketWatchChanged) -> ViewChange:

@@ -11,8 +11,10 @@ from services.gateway.domain.callers import STAFF, Caller, require
 from services.gateway.domain.projection import feed_event
 from services.gateway.entrypoints.deps import Ctx, Tenant, Who
 from services.gateway.entrypoints.schemas import EDGE_RESPONSES
+from shared.http import ERROR_RESPONSES, as_json
 
-router = APIRouter(tags=["live feed"], responses=EDGE_RESPONSES)
+# The stream's refusals are JSON, not events.
+router = APIRouter(tags=["live feed"], responses=as_json(ERROR_RESPONSES | EDGE_RESPONSES))
 # How long a browser waits before it reconnects after the stream broke, in milliseconds.
 RECONNECT_MS = 2000
 
