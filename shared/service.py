@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 from pymongo import IndexModel
 
+from shared.asyncapi import declare_published, install_asyncapi
 from shared.clock import Clock, SystemClock
 from shared.dlq import http as dead_letters_http
 from shared.dlq.desk import DeadLetterDesk
@@ -35,6 +36,7 @@ from shared.settings import StandardSettings
 from shared.telemetry import create_tracer_provider, instrument_fastapi
 
 U = TypeVar("U", bound=MongoUnitOfWork)
+VERSION = "0.1.0"
 
 
 class ServiceKit:
@@ -153,6 +155,8 @@ class ServiceKit:
             operator_routers.append(parked_outbox_http.router)
         for router in [*routers, *operator_routers]:
             app.include_router(router)
+        declare_published(self.broker, self.topics, produces)
+        install_asyncapi(app, self.broker, f"ticketflow {self.settings.service_name}", VERSION)
         install_http_basics(app)
         install_health(app, self._readiness(runtime, relaying))
         install_metrics(app, self.metrics, self._metric_refreshes(relaying))

@@ -1,6 +1,7 @@
 """The gateway as the one door people use: real Keycloak sign-in, then a ticket's whole
 life through the gateway with the actor taken from the token, never from the client."""
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -20,6 +21,10 @@ from shared.testing.tenants import provision_tenant
 from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
 
+# A 1×1 PNG, as the field app's camera would send a (much larger) one.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 # The demo realm's tenants (deploy/local/keycloak/realm-ticketflow.json).
 DEMO, POSTAL = "demo", "demo-postal"
 
@@ -85,10 +90,20 @@ async def test_a_ticket_lives_its_life_through_the_gateway_with_keycloak_tokens(
         json={"cause": "fibre cut", "solution": "spliced", "closure_code": "FIX"},
         headers=engineer,
     )
+    photo_key = {"Idempotency-Key": uuid4().hex}
+    photo = {"file": ("cabinet.png", PNG, "image/png")}
+    uploaded = await gateway.post(
+        f"/tickets/{tid}/attachments", files=photo, headers=engineer | photo_key
+    )
+    uploaded_again = await gateway.post(
+        f"/tickets/{tid}/attachments", files=photo, headers=engineer | photo_key
+    )
     illegal = await gateway.post(f"/tickets/{tid}/start", headers=engineer)
     final = await eventually(
-        partial(view, gateway, tid, supervisor), lambda v: v.get("status") == "resolved"
+        partial(view, gateway, tid, supervisor),
+        lambda v: v.get("status") == "resolved" and v.get("attachments"),
     )
+    preview = await gateway.get(final["attachments"][0]["preview_url"], headers=supervisor)
     history = await gateway.get(f"/tickets/{tid}/history", headers=supervisor)
     other_tenant = [
         await gateway.get(f"/tickets/{tid}", headers=postal),
@@ -103,6 +118,10 @@ async def test_a_ticket_lives_its_life_through_the_gateway_with_keycloak_tokens(
     assert [r.status_code for r in (accepted, started, resolved)] == [200, 200, 200], started.text
     assert accepted_again.json() == accepted.json()
     assert commented.status_code == 201
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded_again.json() == uploaded.json()  # one photo stored, not two
+    assert len(final["attachments"]) == 1
+    assert (preview.headers["content-type"], preview.content) == ("image/png", PNG)
     assert illegal.status_code == 409
     assert "customer_reply" in illegal.json()["detail"]["allowed"]
     steps = [(h["type"], h["actor"]["id"], h["actor"]["role"]) for h in history.json()]

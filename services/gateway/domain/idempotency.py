@@ -32,11 +32,25 @@ class KeyRecord:
 
 
 def fingerprint(method: str, path: str, content_type: str, body: bytes) -> str:
+    """What tells two requests apart. A multipart body's boundary is the client's random
+    choice, new on every retry, so it is left out: a retried upload is the same request."""
+    content_type, body = _without_boundary(content_type, body)
     digest = hashlib.sha256()
     for part in (method.encode(), path.encode(), content_type.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def _without_boundary(content_type: str, body: bytes) -> tuple[str, bytes]:
+    kind, _, parameters = content_type.partition(";")
+    if kind.strip().lower() != "multipart/form-data":
+        return content_type, body
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.strip().partition("=")
+        if name.lower() == "boundary" and value.strip('"'):
+            return "multipart/form-data", body.replace(value.strip('"').encode(), b"")
+    return content_type, body
 
 
 def replay(

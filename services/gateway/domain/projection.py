@@ -101,9 +101,23 @@ def history(entries: Mapping[str, Fields]) -> list[Fields]:
 
 
 def detail(view: Mapping[str, Any]) -> Fields:
-    """A ticket as its detail page shows it: the view, with its history in time order."""
+    """A ticket as its detail page shows it: the view, its history in time order, and its
+    attachments with the gateway URL each is downloaded (or previewed) from."""
     fields = {k: v for k, v in view.items() if k != "timeline"}
-    return fields | {"history": history(view.get("timeline", {}))}
+    entries = history(view.get("timeline", {}))
+    return fields | {"history": entries, "attachments": _attachments(view, entries)}
+
+
+def _attachments(view: Mapping[str, Any], entries: list[Fields]) -> list[Fields]:
+    found = []
+    for entry in entries:
+        if entry["type"] != "attachment.added":
+            continue
+        file = entry["details"]
+        url = f"/tickets/{view.get('ticket_id')}/attachments/{file['attachment_id']}"
+        preview = file["content_type"].startswith("image/")
+        found.append({**file, "url": url, "preview_url": url if preview else None})
+    return found
 
 
 def registered(event: TicketRegistered) -> ViewChange:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from services.gateway.app import forwarding
 from services.gateway.app.ports import ServiceRequest
-from services.gateway.domain.callers import REGISTRARS, require
+from services.gateway.domain.callers import REGISTRARS, STAFF, require
 from services.gateway.entrypoints.deps import Ctx, Tenant, Who
 from services.gateway.entrypoints.schemas import EDGE_RESPONSES, TicketCommand
 from shared.errors import InvalidFields, NotFound
@@ -80,6 +80,21 @@ async def ticket_command(
     body = await request.body()
     sent = ServiceRequest("dispatch", "POST", path, body, JSON if body else "", if_match=if_match)
     return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"*/*": {}}, "description": "The file, with its sniffed type"}
+}
+
+
+@router.get("/tickets/{ticket_id}/attachments/{attachment_id}", tags=["reading"], responses=FILE)
+async def download(ticket_id: str, attachment_id: str, ctx: Ctx, who: Who) -> Response:
+    """A ticket's file (an image is shown inline: the detail's ``preview_url``)."""
+    require(who, STAFF)
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    path = f"/tickets/{ticket_id}/attachments/{attachment_id}"
+    return _response(await forwarding.send(ServiceRequest("intake", "GET", path), who, None,
+                                           ctx.forwarding))  # fmt: skip
 
 
 async def _on_ticket(

@@ -26,6 +26,22 @@ def test_a_fingerprint_tells_requests_apart_by_method_target_type_and_body():
     assert fingerprint("POST", "ab", "c", b"") != fingerprint("POST", "a", "bc", b"")
 
 
+def test_a_retried_upload_with_a_new_multipart_boundary_is_the_same_request():
+    def upload(boundary: str, content: bytes) -> str:
+        body = (
+            (
+                f"--{boundary}\r\nContent-Disposition: form-data; name=file; filename=a.png\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        kind = f'multipart/form-data; boundary="{boundary}"'
+        return fingerprint("POST", "intake:/tickets/t-1/attachments", kind, body)
+
+    assert upload("a1b2c3", b"PNG") == upload("zz99", b"PNG")
+    assert upload("a1b2c3", b"PNG") != upload("a1b2c3", b"JPG")
+
+
 def test_the_same_request_again_gets_the_first_reply():
     record = KeyRecord("f1", NOW - timedelta(hours=3), REPLY)
 

@@ -203,3 +203,25 @@ def test_the_live_feed_names_a_major_incident_and_shows_only_queue_fields():
     assert projection.feed_event(normal | {"severity": "major"})[0] == "major-incident"
     assert projection.feed_event(normal | {"major_alert": True})[0] == "major-incident"
     assert projection.feed_event(None)[0] == "reload"
+
+
+async def test_the_detail_lists_attachments_with_a_preview_url_for_images():
+    from shared.events.intake import AttachmentAdded, AttachmentAddedPayload
+
+    def added(name: str, content_type: str, seconds: int) -> AttachmentAdded:
+        return AttachmentAdded(
+            occurred_at=_later(seconds), producer="intake", tenant_id="acme", ticket_id="t-1",
+            payload=AttachmentAddedPayload(
+                attachment_id=f"a-{seconds}", filename=name, size=3, content_type=content_type,
+                sha256="0" * 64,
+            ),
+        )  # fmt: skip
+
+    doc = await _apply_all([added("report.pdf", "application/pdf", 9), registered("t-1"),
+                            added("cabinet.png", "image/png", 7)])  # fmt: skip
+    files = projection.detail(doc)["attachments"]
+
+    assert [(f["filename"], f["url"], f["preview_url"]) for f in files] == [
+        ("cabinet.png", "/tickets/t-1/attachments/a-7", "/tickets/t-1/attachments/a-7"),
+        ("report.pdf", "/tickets/t-1/attachments/a-9", None),
+    ]
