@@ -134,3 +134,86 @@ async def test_a_ticket_lives_its_life_through_the_gateway_with_keycloak_tokens(
     assert final["tenant_id"] == DEMO
     assert [r.status_code for r in other_tenant] == [404, 404, 404]
     assert tid not in [t["ticket_id"] for t in postal_list.json()["items"]]
+
+
+async def test_every_workflow_command_goes_through_the_gateway_as_the_signed_in_person(
+    keycloak_gateway: httpx.AsyncClient, keycloak: KeycloakConfig
+) -> None:
+    gateway = keycloak_gateway
+    names = ("agent.demo", "dispatcher.demo", "supervisor.demo", "li.wei", "requester.demo")
+    agent, dispatcher, supervisor, engineer, requester = [
+        await bearer(keycloak, name) for name in names
+    ]
+    tickets = []
+    for ref in (f"all-{uuid4().hex[:8]}", f"cancel-{uuid4().hex[:8]}"):
+        created = await gateway.post("/tickets", json=submission(DEMO, ref), headers=agent)
+        assert created.status_code == 201, created.text
+        tickets.append(created.json()["ticket_id"])
+    tid, other = tickets
+    for ticket in tickets:
+        await eventually(partial(view, gateway, ticket, supervisor), lambda v: v.get("assignee"))
+    starts = datetime.now(UTC) + timedelta(days=2)
+    ends = starts + timedelta(hours=1)
+    change = {
+        "title": "swap OLT card", "description": "card 3 faulty", "risk": "medium",
+        "planned_start": starts.isoformat(), "planned_end": ends.isoformat(),
+        "rollback_plan": "put the old card back",
+    }  # fmt: skip
+    steps: list[tuple[dict[str, str], str, str, dict[str, Any] | None, int]] = [
+        (dispatcher, "POST", "tags", {"tag": "vip"}, 200),
+        (dispatcher, "DELETE", "tags/vip", None, 200),
+        (supervisor, "PUT", "watchers/me", None, 200),
+        (supervisor, "DELETE", "watchers/me", None, 200),
+        (engineer, "POST", "share", {"shared_with": ["zhang.min"]}, 200),
+        (agent, "POST", "urge", {"note": "the customer called again"}, 200),
+        (dispatcher, "POST", "transfer", {"reason": "back to the centre"}, 200),
+        (dispatcher, "POST", "assign", {"assignee": "li.wei", "reason": "on duty"}, 200),
+        (engineer, "POST", "accept", {}, 200),
+        (engineer, "POST", "start", None, 200),
+        (engineer, "POST", "upgrade-severity", {"severity": "urgent"}, 200),
+        (engineer, "POST", "problems", {"title": "OLT flaps", "description": "port 3"}, 201),
+        (engineer, "POST", "changes", change, 201),
+        (engineer, "POST", "wait-customer", {"reason": "no access to the cabinet"}, 200),
+        (agent, "POST", "customer-reply", {"message": "the cabinet is open now"}, 202),
+        (engineer, "POST", "hold", {"reason": "waiting for a spare"}, 200),
+        (engineer, "POST", "resume", {}, 200),
+        (engineer, "POST", "investigate", {}, 200),
+        (engineer, "POST", "resume", {}, 200),
+        (engineer, "POST", "escalate", {"reason": "needs_expertise", "group": "l2"}, 200),
+        (engineer, "POST", "resume", {}, 200),
+        (engineer, "POST", "portal-messages", {"body": "an engineer is on it"}, 201),
+        (engineer, "POST", "resolve",
+         {"cause": "fibre cut", "solution": "spliced", "closure_code": "FIX"}, 200),
+        (requester, "POST", "confirm", None, 200),
+    ]  # fmt: skip
+    answers = []
+    for who, method, command, body, expected in steps:
+        response = await gateway.request(
+            method, f"/tickets/{tid}/{command}", json=body, headers=who
+        )
+        answers.append((command, response.status_code, expected, response.text[:300]))
+    canceled = await gateway.post(
+        f"/tickets/{other}/cancel", json={"reason": "a duplicate"}, headers=requester
+    )
+    closed = await eventually(
+        partial(view, gateway, tid, supervisor), lambda v: v.get("status") == "closed"
+    )
+
+    assert [a for a in answers if a[1] != a[2]] == []
+    assert canceled.status_code == 200, canceled.text
+    assert closed["severity"] == "urgent"
+    kinds = {h["type"] for h in closed["history"]}
+    assert {
+        "ticket.tagged",
+        "ticket.untagged",
+        "ticket.watch_changed",
+        "ticket.shared",
+        "ticket.urged",
+        "ticket.transferred",
+        "ticket.accepted",
+        "problem.created",
+        "change.submitted",
+        "ticket.escalated",
+        "ticket.resolved",
+        "ticket.closed",
+    } <= kinds
