@@ -34,7 +34,7 @@ from deploy.local.supervise import Supervisor
 RUN_DIR = LOCAL / "run"
 KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT = 9092, 9093, 27017, 8080
 SUPERVISE_INTERVAL_S = 1.0
-SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003}
+SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003, "qc": 8004}
 KEYCLOAK = KeycloakConfig(KEYCLOAK_PORT)
 ALL_PORTS = (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT, *SERVICE_PORTS.values())
 # Keycloak builds itself on every development-mode start: about a minute on two cores.

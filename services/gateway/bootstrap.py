@@ -54,7 +54,7 @@ def create_app(
         reports=MongoReports(kit.db),
     )
     kit.subscribe(
-        [topics.intake_events, topics.dispatch_events, topics.sla_events],
+        [topics.intake_events, topics.dispatch_events, topics.sla_events, topics.qc_events],
         CONSUMER_GROUP,
         kafka.ticket_events(ctx),
         batched=True,

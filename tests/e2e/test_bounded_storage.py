@@ -8,8 +8,10 @@ from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
 
 TICKETS = 12
-SERVICES = ("intake", "dispatch", "sla", "gateway")
-ONE_PER_TICKET = {"intake.tickets", "dispatch.work_orders", "sla.ticket_slas", "gateway.tickets"}
+SERVICES = ("intake", "dispatch", "sla", "qc", "gateway")
+ONE_PER_TICKET = {
+    "intake.tickets", "dispatch.work_orders", "sla.ticket_slas", "qc.cases", "gateway.tickets",
+}  # fmt: skip
 # Lease collections hold one document per shard or replica, whatever the traffic.
 LEASES = ("relay_shards", "relay_members", "timer_shards", "scheduler_members")
 

@@ -34,13 +34,19 @@ async def test_a_poison_message_on_every_consumed_topic_is_dead_lettered_and_all
     topics = Topics(stack_namespace)
     marker = f"poison-{namespace}"
     poison = b"\xff\xfe not an event " + marker.encode()
-    for topic in (topics.intake_events, topics.dispatch_events, topics.sla_events):
+    for topic in (
+        topics.intake_events,
+        topics.dispatch_events,
+        topics.sla_events,
+        topics.qc_events,
+    ):
         await produce(infra.kafka_bootstrap, topic, poison, key=marker.encode())
     expected = {
         "intake": {"dispatch.events"},
         "dispatch": {"intake.events", "sla.events"},
         "sla": {"intake.events", "dispatch.events"},
-        "gateway": {"intake.events", "dispatch.events", "sla.events"},
+        "qc": {"intake.events", "dispatch.events", "sla.events"},
+        "gateway": {"intake.events", "dispatch.events", "sla.events", "qc.events"},
     }
     found = await eventually(
         lambda: poisoned_sources(stack, marker, topics), lambda f: f == expected, timeout=90

@@ -23,6 +23,8 @@ from services.gateway.bootstrap import create_app as gateway_app
 from services.gateway.settings import GatewaySettings
 from services.intake.bootstrap import create_app as intake_app
 from services.intake.settings import IntakeSettings
+from services.qc.bootstrap import create_app as qc_app
+from services.qc.settings import QcSettings
 from services.sla.bootstrap import create_app as sla_app
 from services.sla.settings import SlaSettings
 from shared.testing.identity import LocalIssuer
@@ -37,6 +39,7 @@ SERVICES: dict[str, tuple[type[Any], Any]] = {
     "intake": (IntakeSettings, intake_app),
     "dispatch": (DispatchSettings, dispatch_app),
     "sla": (SlaSettings, sla_app),
+    "qc": (QcSettings, qc_app),
     "gateway": (GatewaySettings, gateway_app),
 }
 

@@ -18,9 +18,12 @@ from services.gateway.bootstrap import create_app as gateway_app
 from services.gateway.settings import GatewaySettings
 from services.intake.bootstrap import create_app as intake_app
 from services.intake.settings import IntakeSettings
+from services.qc.bootstrap import create_app as qc_app
+from services.qc.settings import QcSettings
 from services.sla.bootstrap import create_app as sla_app
 from services.sla.settings import SlaSettings
 from shared.events import Topics
+from shared.events.dispatch import TicketClosed, TicketClosedPayload
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
@@ -84,6 +87,20 @@ async def gateway_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics
     assert view["number"] == f"acme-{ref}"
 
 
+async def qc_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str) -> None:
+    policy = {"sample_share": 1.0, "items": [{"key": "ok", "label": "OK", "weight": 1}]}
+    await ok(client.put("/tenants/acme/qc-policy", json=policy, headers=ADMIN))
+    reg = ticket_registered(ref)
+    closed = TicketClosed(
+        occurred_at=reg.occurred_at, producer="dispatch", tenant_id="acme", ticket_id=ref,
+        payload=TicketClosedPayload(reason="confirmed"),
+    )  # fmt: skip
+    await publish_in_order(bootstrap, topics.dispatch_events, closed)
+    await publish_in_order(bootstrap, topics.intake_events, reg)
+    view = await eventually(lambda: found(client, f"/inspections/{ref}"), lambda v: "state" in v)
+    assert view["state"] == "open"
+
+
 @dataclass(frozen=True)
 class Service:
     settings_class: type[Any]
@@ -96,6 +113,7 @@ SERVICES = {
     "intake": Service(IntakeSettings, intake_app, intake_step),
     "dispatch": Service(DispatchSettings, dispatch_app, dispatch_step),
     "sla": Service(SlaSettings, sla_app, sla_step),
+    "qc": Service(QcSettings, qc_app, qc_step),
     "gateway": Service(GatewaySettings, gateway_app, gateway_step, signed_in=True),
 }
 

@@ -12,6 +12,8 @@ from services.gateway.bootstrap import create_app as gateway_app
 from services.gateway.settings import GatewaySettings
 from services.intake.bootstrap import create_app as intake_app
 from services.intake.settings import IntakeSettings
+from services.qc.bootstrap import create_app as qc_app
+from services.qc.settings import QcSettings
 from services.sla.bootstrap import create_app as sla_app
 from services.sla.settings import SlaSettings
 
@@ -19,6 +21,7 @@ SERVICES = {
     "intake": (intake_app, IntakeSettings, "ticketflow.intake.events", "TicketRegistered"),
     "dispatch": (dispatch_app, DispatchSettings, "ticketflow.dispatch.events", "TicketTagged"),
     "sla": (sla_app, SlaSettings, "ticketflow.sla.events", "SlaBreached"),
+    "qc": (qc_app, QcSettings, "ticketflow.qc.events", "InspectionSubmitted"),
 }
 
 

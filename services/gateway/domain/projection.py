@@ -17,6 +17,7 @@ from services.gateway.domain.search import document_tokens
 from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
 from shared.events import dispatch as d
 from shared.events import intake as i
+from shared.events import qc as q
 from shared.events import sla as s
 from shared.events.vocabulary import TicketStatus
 
@@ -267,6 +268,16 @@ def tags_changed(event: d.TicketTagged | d.TicketUntagged) -> ViewChange:
     return _change(event, tags={"tags": event.payload.tags})
 
 
+def inspection_created(event: q.InspectionCreated) -> ViewChange:
+    return _change(event, qc={"qc": {"state": "open", "reason": event.payload.reason.value}})
+
+
+def inspection_submitted(event: q.InspectionSubmitted) -> ViewChange:
+    p = event.payload
+    result = {"state": "submitted", "score": p.score, "passed": p.passed, "inspector": p.inspector}
+    return _change(event, qc={"qc": result})
+
+
 def quarantined(event: i.TicketQuarantined) -> ViewChange:
     return _change(event, status={"status": TicketStatus.QUARANTINED.value})
 
@@ -301,6 +312,8 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     d.ChangeSubmitted: _change,
     s.SlaWarningIssued: _change,
     s.AutoCloseBecameDue: _change,
+    q.InspectionCreated: inspection_created,
+    q.InspectionSubmitted: inspection_submitted,
 }
 
 

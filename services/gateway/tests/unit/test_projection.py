@@ -225,3 +225,27 @@ async def test_the_detail_lists_attachments_with_a_preview_url_for_images():
         ("cabinet.png", "/tickets/t-1/attachments/a-7", "/tickets/t-1/attachments/a-7"),
         ("report.pdf", "/tickets/t-1/attachments/a-9", None),
     ]
+
+
+async def test_quality_inspection_shows_in_the_view_and_the_history_in_any_order():
+    from shared.events.qc import (
+        InspectionCreated,
+        InspectionCreatedPayload,
+        InspectionSubmitted,
+        InspectionSubmittedPayload,
+    )
+
+    common = {"tenant_id": "acme", "ticket_id": "t-1"}
+    created = InspectionCreated(
+        occurred_at=_later(10), payload=InspectionCreatedPayload(reason="sample", overdue=False),
+        **common,
+    )  # fmt: skip
+    submitted = InspectionSubmitted(
+        occurred_at=_later(20), **common, payload=InspectionSubmittedPayload(
+            inspector="qian", score=90.0, passed=True, failed_items=[], defects=[]),
+    )  # fmt: skip
+    doc = await _apply_all([submitted, created, registered("t-1", at=_later(0))])
+
+    assert doc["qc"] == {"state": "submitted", "score": 90.0, "passed": True, "inspector": "qian"}
+    types = [h["type"] for h in projection.detail(doc)["history"]]
+    assert types == ["ticket.registered", "qc.inspection_created", "qc.inspection_submitted"]

@@ -1,0 +1,70 @@
+"""QC cases and policies as MongoDB documents, and back."""
+
+from dataclasses import asdict
+from typing import Any
+
+from services.qc.domain.cases import (
+    InspectionState,
+    QcCase,
+    QcPolicy,
+    Registration,
+    Resolution,
+)
+from services.qc.domain.checklists import Checklist, ChecklistItem
+from shared.events.dispatch import ClosureReason
+from shared.events.qc import InspectionOutcome, InspectionReason
+
+Doc = dict[str, Any]
+
+
+def case_document(case: QcCase) -> Doc:
+    return {
+        "_id": case.ticket_id,
+        "tenant_id": case.tenant_id,
+        "registration": asdict(case.registration) if case.registration else None,
+        "resolution": asdict(case.resolution) if case.resolution else None,
+        "breached": case.breached,
+        "closed_at": case.closed_at,
+        "closure_reason": case.closure_reason.value if case.closure_reason else None,
+        "decided": case.decided,
+        "inspection": case.inspection.value if case.inspection else None,
+        "reason": case.reason.value if case.reason else None,
+        "inspector": case.inspector,
+        "outcome": case.outcome.model_dump() if case.outcome else None,
+        "returned": case.returned,
+        "overdue": case.overdue,
+        "version": case.version,
+    }
+
+
+def case_from(doc: Doc) -> QcCase:
+    registration, resolution = doc.get("registration"), doc.get("resolution")
+    return QcCase(
+        ticket_id=doc["_id"], tenant_id=doc["tenant_id"],
+        registration=Registration(**registration) if registration else None,
+        resolution=Resolution(**resolution) if resolution else None,
+        breached=doc["breached"], closed_at=doc.get("closed_at"),
+        closure_reason=_optional(ClosureReason, doc.get("closure_reason")),
+        decided=doc["decided"], inspection=_optional(InspectionState, doc.get("inspection")),
+        reason=_optional(InspectionReason, doc.get("reason")), inspector=doc.get("inspector"),
+        outcome=InspectionOutcome.model_validate(doc["outcome"]) if doc.get("outcome") else None,
+        returned=doc["returned"], version=doc["version"],
+    )  # fmt: skip
+
+
+def _optional(kind: Any, value: str | None) -> Any:
+    return kind(value) if value is not None else None
+
+
+def policy_document(tenant_id: str, policy: QcPolicy) -> Doc:
+    return {"_id": tenant_id, **asdict(policy)}
+
+
+def policy_from(doc: Doc) -> QcPolicy:
+    checklist = doc["checklist"]
+    items = [ChecklistItem(**item) for item in checklist["items"]]
+    return QcPolicy(
+        sample_share=doc["sample_share"], seed=doc["seed"],
+        inspect_canceled=doc["inspect_canceled"],
+        checklist=Checklist(tuple(items), checklist["pass_mark"]),
+    )  # fmt: skip

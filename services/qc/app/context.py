@@ -1,0 +1,10 @@
+"""What QC's entrypoints are handed."""
+
+from dataclasses import dataclass
+
+from services.qc.app.ports import NewUnitOfWork
+
+
+@dataclass(frozen=True)
+class QcContext:
+    new_uow: NewUnitOfWork

@@ -1,0 +1,212 @@
+"""One closed ticket's way through quality inspection (质检) back to the system it came
+from (返单).
+
+A case gathers what the ticket's events say, in whatever order they arrive (registration,
+resolution and closure come on two topics, an SLA breach on a third). Once it knows the
+ticket is closed and registered it decides, once: inspect it (every overdue ticket, and a
+sample of the rest), or return it upstream at once. An inspection is claimed by an
+inspector and submitted with a score; submitting returns the ticket upstream with the
+result. Nothing is returned twice.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from services.qc.domain.checklists import Checklist, default_checklist, misjudged, score
+from services.qc.domain.sampling import sampled
+from shared.errors import Conflict, Forbidden, InvalidFields
+from shared.events import Actor, EventEnvelope
+from shared.events.dispatch import ClosureReason
+from shared.events.qc import (
+    InspectionCreated,
+    InspectionCreatedPayload,
+    InspectionOutcome,
+    InspectionReason,
+    InspectionSubmitted,
+    InspectionSubmittedPayload,
+    OverdueVerdict,
+    TicketReturned,
+)
+
+INSPECTORS = frozenset({"inspector", "supervisor", "admin"})
+
+
+class InspectionState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class Registration:
+    number: str
+    source: str
+    source_system: str | None
+    external_ref: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True)
+class Resolution:
+    cause: str
+    solution: str
+    closure_code: str
+    overdue_reason: str | None
+    resolved_at: datetime
+
+
+@dataclass(frozen=True)
+class QcPolicy:
+    """A tenant's rules: the share of non-overdue tickets inspected, the seed of the draw,
+    whether canceled tickets are inspected, and the checklist."""
+
+    sample_share: float = 0.2
+    seed: str = "ticketflow"
+    inspect_canceled: bool = False
+    checklist: Checklist = field(default_factory=default_checklist)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an inspector submits."""
+
+    met: dict[str, bool]
+    defects: list[str] = field(default_factory=list)
+    comment: str | None = None
+    overdue_verdict: OverdueVerdict | None = None
+    overdue_note: str | None = None
+
+
+@dataclass
+class QcCase:
+    ticket_id: str
+    tenant_id: str
+    registration: Registration | None = None
+    resolution: Resolution | None = None
+    breached: bool = False
+    closed_at: datetime | None = None
+    closure_reason: ClosureReason | None = None
+    decided: bool = False
+    inspection: InspectionState | None = None
+    reason: InspectionReason | None = None
+    inspector: str | None = None
+    outcome: InspectionOutcome | None = None
+    returned: bool = False
+    version: int = 0
+    events: list[EventEnvelope] = field(default_factory=list)
+    returns: list[TicketReturned] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        # Dispatch asks for an overdue reason once it saw a breach: either tells.
+        return self.breached or bool(self.resolution and self.resolution.overdue_reason)
+
+    def advance(self, policy: QcPolicy, now: datetime) -> None:
+        """Decide, once the ticket is closed and registered: inspect it, or return it."""
+        if self.decided or self.closed_at is None or self.registration is None:
+            return
+        self.decided = True
+        self.reason = self._inspection_reason(policy)
+        if self.reason is None:
+            self._return()
+            return
+        self.inspection = InspectionState.OPEN
+        payload = InspectionCreatedPayload(reason=self.reason, overdue=self.overdue)
+        self._record(InspectionCreated, payload, now)
+
+    def _inspection_reason(self, policy: QcPolicy) -> InspectionReason | None:
+        if self.closure_reason is ClosureReason.CANCELED and not policy.inspect_canceled:
+            return None
+        if self.overdue:
+            return InspectionReason.OVERDUE
+        if sampled(self.tenant_id, self.ticket_id, policy.sample_share, policy.seed):
+            return InspectionReason.SAMPLE
+        return None
+
+    def claim(self, inspector: Actor) -> None:
+        _require_inspector(inspector)
+        if self.inspection is InspectionState.CLAIMED and self.inspector == inspector.id:
+            return
+        if self.inspection is not InspectionState.OPEN:
+            raise Conflict(f"the inspection is {self._state()}", self._allowed())
+        self.inspection, self.inspector = InspectionState.CLAIMED, inspector.id
+
+    def submit(self, inspector: Actor, verdict: Verdict, policy: QcPolicy, now: datetime) -> None:
+        _require_inspector(inspector)
+        if self.inspection not in (InspectionState.OPEN, InspectionState.CLAIMED):
+            raise Conflict(f"the inspection is {self._state()}", self._allowed())
+        if self.inspection is InspectionState.CLAIMED and self.inspector != inspector.id:
+            raise Forbidden(f"the inspection is claimed by {self.inspector}", sorted(INSPECTORS))
+        errors = misjudged(policy.checklist, verdict.met) | self._overdue_problems(verdict)
+        if errors:
+            raise InvalidFields(errors)
+        result = score(policy.checklist, verdict.met)
+        self.inspection, self.inspector = InspectionState.SUBMITTED, inspector.id
+        self.outcome = InspectionOutcome(
+            passed=result.passed, score=result.score, inspector=inspector.id,
+            inspected_at=now, overdue_verdict=verdict.overdue_verdict,
+        )  # fmt: skip
+        payload = InspectionSubmittedPayload(
+            inspector=inspector.id, score=result.score, passed=result.passed,
+            failed_items=result.failed_items, defects=verdict.defects, comment=verdict.comment,
+            overdue_verdict=verdict.overdue_verdict, overdue_note=verdict.overdue_note,
+        )  # fmt: skip
+        self._record(InspectionSubmitted, payload, now, inspector)
+        self._return()
+
+    def _overdue_problems(self, verdict: Verdict) -> dict[str, str]:
+        if self.overdue and verdict.overdue_verdict is None:
+            return {"overdue_verdict": "the ticket was overdue: judge its reason"}
+        if not self.overdue and verdict.overdue_verdict is not None:
+            return {"overdue_verdict": "only an overdue ticket's reason is judged"}
+        if verdict.overdue_verdict is OverdueVerdict.REJECTED and not verdict.overdue_note:
+            return {"overdue_note": "say why the overdue reason is rejected"}
+        return {}
+
+    def _state(self) -> str:
+        return self.inspection.value if self.inspection else "not open"
+
+    def _allowed(self) -> list[str]:
+        return {
+            InspectionState.OPEN: ["claim", "submit"], InspectionState.CLAIMED: ["submit"],
+        }.get(self.inspection, []) if self.inspection else []  # fmt: skip
+
+    def _return(self) -> None:
+        if self.returned:
+            return
+        self.returned = True
+        self.returns.append(ticket_returned(self))
+
+    def _record(
+        self, kind: type[EventEnvelope], payload: object, now: datetime, actor: Actor | None = None
+    ) -> None:
+        extra = {"actor": actor} if actor else {}
+        self.events.append(kind(
+            occurred_at=now, tenant_id=self.tenant_id, ticket_id=self.ticket_id,
+            payload=payload, **extra,
+        ))  # fmt: skip
+
+
+def _require_inspector(actor: Actor) -> None:
+    if actor.role not in INSPECTORS:
+        raise Forbidden(f"role {actor.role!r} may not inspect", sorted(INSPECTORS))
+
+
+def ticket_returned(case: QcCase) -> TicketReturned:
+    """The result for upstream; only for a case that is decided (closed and registered)."""
+    reg, res = case.registration, case.resolution
+    assert reg is not None
+    assert case.closed_at is not None
+    assert case.closure_reason is not None
+    return TicketReturned(
+        return_id=f"{case.ticket_id}:return", tenant_id=case.tenant_id,
+        ticket_id=case.ticket_id, number=reg.number, source=reg.source,
+        source_system=reg.source_system, external_ref=reg.external_ref, status="closed",
+        closure_reason=case.closure_reason.value,
+        cause=res.cause if res else None, solution=res.solution if res else None,
+        closure_code=res.closure_code if res else None, overdue=case.overdue,
+        overdue_reason=res.overdue_reason if res else None,
+        registered_at=reg.registered_at, resolved_at=res.resolved_at if res else None,
+        closed_at=case.closed_at, inspection=case.outcome,
+    )  # fmt: skip

@@ -1,0 +1,55 @@
+"""QC's HTTP API: the inspectors' queues, claiming and submitting inspections, and each
+tenant's QC policy (sample share, checklist, pass mark)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.qc.app import handlers
+from services.qc.domain.cases import InspectionState
+from services.qc.entrypoints.deps import Ctx, Who
+from services.qc.entrypoints.schemas import InspectionView, PolicyBody, VerdictBody
+from shared.admin import AdminActor
+
+router = APIRouter(tags=["inspections"])
+TenantId = Annotated[str, Query(min_length=1, max_length=64)]
+
+
+@router.get("/tenants/{tenant_id}/inspections", response_model=list[InspectionView])
+async def inspections(
+    tenant_id: str, ctx: Ctx,
+    state: InspectionState = InspectionState.OPEN,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[InspectionView]:  # fmt: skip
+    """A tenant's inspections in ``state``, oldest closure first."""
+    found = await handlers.inspections(tenant_id, state, limit, ctx.new_uow)
+    return [InspectionView.of(case) for case in found]
+
+
+@router.get("/inspections/{ticket_id}", response_model=InspectionView)
+async def get_inspection(ticket_id: str, ctx: Ctx) -> InspectionView:
+    return InspectionView.of(await handlers.get_inspection(ticket_id, ctx.new_uow))
+
+
+@router.post("/inspections/{ticket_id}/claim", response_model=InspectionView)
+async def claim(ticket_id: str, ctx: Ctx, who: Who) -> InspectionView:
+    """Take the inspection (inspector, supervisor, admin); claiming it again is harmless."""
+    return InspectionView.of(await handlers.claim(ticket_id, who, ctx.new_uow))
+
+
+@router.post("/inspections/{ticket_id}/submit", response_model=InspectionView)
+async def submit(ticket_id: str, body: VerdictBody, ctx: Ctx, who: Who) -> InspectionView:
+    """Score every checklist item; an overdue ticket's overdue reason is judged too. The
+    ticket then goes back upstream (返单) with the result."""
+    case = await handlers.submit(ticket_id, who, body.verdict(), ctx.new_uow)
+    return InspectionView.of(case)
+
+
+@router.put("/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"])
+async def put_policy(tenant_id: str, body: PolicyBody, ctx: Ctx, who: AdminActor) -> PolicyBody:
+    return PolicyBody.of(await handlers.put_policy(tenant_id, body.policy(), ctx.new_uow))
+
+
+@router.get("/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"])
+async def get_policy(tenant_id: str, ctx: Ctx) -> PolicyBody:
+    return PolicyBody.of(await handlers.get_policy(tenant_id, ctx.new_uow))

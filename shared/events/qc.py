@@ -1,0 +1,92 @@
+"""Quality inspection (质检) events on ``ticketflow.qc.events``, and the result returned to
+the customer-service system (返单) on ``ticketflow.upstream.returns``."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.events.envelope import EventEnvelope, Frozen
+
+
+class InspectionReason(StrEnum):
+    OVERDUE = "overdue"  # every ticket that breached an SLA is inspected
+    SAMPLE = "sample"  # drawn from the rest at the tenant's share
+
+
+class OverdueVerdict(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class _Inspected(EventEnvelope):
+    topic_attr: ClassVar[str] = "qc_events"
+    producer: str = "qc"
+
+
+class InspectionCreatedPayload(Frozen):
+    reason: InspectionReason
+    overdue: bool
+
+
+class InspectionCreated(_Inspected):
+    event_type: Literal["qc.inspection_created"] = "qc.inspection_created"
+    payload: InspectionCreatedPayload
+
+
+class InspectionSubmittedPayload(Frozen):
+    inspector: str
+    score: float = Field(ge=0, le=100)
+    passed: bool
+    failed_items: list[str]
+    defects: list[str]
+    comment: str | None = None
+    overdue_verdict: OverdueVerdict | None = None
+    overdue_note: str | None = None
+
+
+class InspectionSubmitted(_Inspected):
+    event_type: Literal["qc.inspection_submitted"] = "qc.inspection_submitted"
+    payload: InspectionSubmittedPayload
+
+
+QC_EVENTS: tuple[type[EventEnvelope], ...] = (InspectionCreated, InspectionSubmitted)
+
+
+class InspectionOutcome(Frozen):
+    passed: bool
+    score: float
+    inspector: str
+    inspected_at: AwareDatetime
+    overdue_verdict: OverdueVerdict | None = None
+
+
+class TicketReturned(Frozen):
+    """返单: a closed ticket's result for the system it came from, on
+    ``ticketflow.upstream.returns`` keyed by ticket id. Sent once per ticket: when its
+    inspection is submitted, or when it closes if it is not inspected.
+
+    Schema version 1. Consumers match on ``source`` / ``source_system`` and
+    ``external_ref`` (what they sent); ``return_id`` is unique per return (deduplicate on it).
+    """
+
+    schema_version: Literal[1] = 1
+    return_id: str
+    tenant_id: str
+    ticket_id: str
+    number: str
+    source: str
+    source_system: str | None
+    external_ref: str
+    status: str
+    closure_reason: str
+    cause: str | None
+    solution: str | None
+    closure_code: str | None
+    overdue: bool
+    overdue_reason: str | None
+    registered_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime
+    inspection: InspectionOutcome | None
