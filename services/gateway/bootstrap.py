@@ -18,12 +18,22 @@ from services.gateway.adapters.services import HttpServices
 from services.gateway.app.context import GatewayContext
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.domain.callers import ClaimNames
-from services.gateway.entrypoints import commands_http, feed_http, http, kafka, reports_http
+from services.gateway.entrypoints import (
+    commands_http,
+    feed_http,
+    http,
+    kafka,
+    qc_http,
+    reports_http,
+)
 from services.gateway.settings import GatewaySettings
 from shared.clock import Clock
 from shared.service import ServiceKit
 
 CONSUMER_GROUP = "gateway"
+ROUTERS = [
+    http.router, commands_http.router, qc_http.router, feed_http.router, reports_http.router,
+]  # fmt: skip
 
 
 def create_app(
@@ -36,6 +46,7 @@ def create_app(
     clients = {
         "intake": httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout),
         "dispatch": httpx.AsyncClient(base_url=settings.dispatch_url, timeout=timeout),
+        "qc": httpx.AsyncClient(base_url=settings.qc_url, timeout=timeout),
         "oidc": httpx.AsyncClient(timeout=timeout),
     }
     ctx = GatewayContext(
@@ -61,7 +72,7 @@ def create_app(
     )
     return kit.app(
         context=ctx,
-        routers=[http.router, commands_http.router, feed_http.router, reports_http.router],
+        routers=ROUTERS,
         indexes=indexes(settings.idempotency_ttl_s),
         on_shutdown=[client.aclose for client in clients.values()],
     )

@@ -39,6 +39,7 @@ def stack(
         "TICKETFLOW_OIDC_ISSUER": issuer.url,
         "TICKETFLOW_INTAKE_URL": f"http://127.0.0.1:{ports['intake']}",
         "TICKETFLOW_DISPATCH_URL": f"http://127.0.0.1:{ports['dispatch']}",
+        "TICKETFLOW_QC_URL": f"http://127.0.0.1:{ports['qc']}",
     }
     processes = start_services(envs, tmp_path_factory.mktemp("logs"))
     yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}

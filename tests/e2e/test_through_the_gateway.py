@@ -2,6 +2,7 @@
 life through the gateway with the actor taken from the token, never from the client."""
 
 import base64
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -16,7 +17,9 @@ from deploy.local.keycloak import KeycloakConfig
 from deploy.local.sign_in import sign_in
 from services.gateway.bootstrap import create_app
 from services.gateway.settings import GatewaySettings
+from shared.events import Topics
 from shared.testing.apps import running
+from shared.testing.recorder import TopicRecorder
 from shared.testing.tenants import provision_tenant
 from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
@@ -38,6 +41,7 @@ async def keycloak_gateway(
         kafka_bootstrap_servers=infra.kafka_bootstrap, mongo_url=infra.mongo_url,
         topic_namespace=stack_namespace, mongo_db=f"{stack_namespace}_gateway",
         oidc_issuer=keycloak.issuer, intake_url=stack["intake"], dispatch_url=stack["dispatch"],
+        qc_url=stack["qc"],
     )  # fmt: skip
     for tenant in (DEMO, POSTAL):
         await provision_tenant(stack["intake"], tenant)
@@ -217,3 +221,76 @@ async def test_every_workflow_command_goes_through_the_gateway_as_the_signed_in_
         "ticket.resolved",
         "ticket.closed",
     } <= kinds
+
+
+async def test_the_eoms_flow_a_closed_ticket_is_inspected_then_returned_upstream(
+    keycloak_gateway: httpx.AsyncClient,
+    keycloak: KeycloakConfig,
+    stack: dict[str, str],
+    infra: Endpoints,
+    stack_namespace: str,
+) -> None:
+    """Registered upstream → assigned → accepted and resolved in the field → confirmed →
+    inspected (质检) by the tenant's inspector → returned (返单) with the result."""
+    gateway = keycloak_gateway
+    names = ("agent.demo", "li.wei", "requester.demo", "inspector.demo", "supervisor.demo")
+    agent, engineer, requester, inspector, supervisor = [
+        await bearer(keycloak, name) for name in names
+    ]
+    policy = {"sample_share": 1.0, "pass_mark": 60.0, "items": [
+        {"key": "reply_complete", "label": "回单完整 / Reply complete", "weight": 1},
+        {"key": "solution_effective", "label": "问题已解决 / Fixed", "weight": 1, "critical": True},
+    ]}  # fmt: skip
+    admin = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
+    async with httpx.AsyncClient(base_url=stack["qc"]) as qc:
+        assert (await qc.put(f"/tenants/{DEMO}/qc-policy", json=policy, headers=admin)).is_success
+    ref = f"eoms-{uuid4().hex[:8]}"
+    topics = Topics(stack_namespace)
+    async with TopicRecorder(infra.kafka_bootstrap, topics.upstream_returns) as upstream:
+        tid = (await gateway.post("/tickets", json=submission(DEMO, ref), headers=agent)).json()[
+            "ticket_id"
+        ]
+        await eventually(partial(view, gateway, tid, supervisor), lambda v: v.get("assignee"))
+        for who, command, body in [
+            (engineer, "accept", {}), (engineer, "start", None),
+            (engineer, "resolve", {"cause": "fibre cut", "solution": "spliced",
+                                   "closure_code": "FIX"}),
+            (requester, "confirm", None),
+        ]:  # fmt: skip
+            done = await gateway.post(f"/tickets/{tid}/{command}", json=body, headers=who)
+            assert done.status_code == 200, done.text
+        queue = await eventually(
+            lambda: gateway.get("/inspections", headers=inspector),
+            lambda r: tid in [i["ticket_id"] for i in r.json()],
+        )
+        not_yet = list(upstream.records)
+        claimed = await gateway.post(f"/inspections/{tid}/claim", headers=inspector)
+        verdict = {"items": {"reply_complete": True, "solution_effective": True},
+                   "comment": "回访确认已恢复"}  # fmt: skip
+        submitted = await gateway.post(
+            f"/inspections/{tid}/submit", json=verdict, headers=inspector
+        )
+        returned = await eventually(lambda: _returns(upstream, tid), lambda rs: len(rs) == 1)
+        final = await eventually(
+            partial(view, gateway, tid, supervisor),
+            lambda v: (v.get("qc") or {}).get("state") == "submitted",
+        )
+    engineer_queue = await gateway.get("/inspections", headers=engineer)
+
+    assert queue.status_code == 200
+    assert [r for r in not_yet if json.loads(r.value or b"{}").get("ticket_id") == tid] == []
+    assert claimed.json()["state"] == "claimed"
+    assert submitted.status_code == 200, submitted.text
+    back = returned[0]
+    assert (back["external_ref"], back["closure_reason"], back["cause"]) == (
+        ref, "confirmed", "fibre cut",
+    )  # fmt: skip
+    assert back["inspection"]["passed"] is True
+    assert back["inspection"]["inspector"] == "inspector.demo"
+    assert final["qc"]["score"] == 100.0
+    assert engineer_queue.status_code == 403
+
+
+async def _returns(recorder: TopicRecorder, ticket_id: str) -> list[dict[str, Any]]:
+    found = [json.loads(r.value or b"{}") for r in recorder.records]
+    return [r for r in found if r.get("ticket_id") == ticket_id]
