@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from services.gateway.app.ports import FeedChange
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
-from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate
+from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate, list_key
 from services.gateway.domain.queries import Page, TicketFilter
 from shared.mongo.unit_of_work import MongoUnitOfWork
 
@@ -85,21 +85,70 @@ class MongoTicketViews:
     async def get(self, ticket_id: str) -> dict[str, Any] | None:
         return await self._tickets.find_one({"_id": ticket_id}, _HIDDEN, session=self._session)
 
-    async def search(self, query: TicketFilter, page: Page) -> list[dict[str, Any]]:
+    async def search(self, query: TicketFilter, page: Page, now: datetime) -> list[dict[str, Any]]:
         """Up to ``page.limit`` views in list order after ``page.after``, each with its
         ``list_key`` (the cursor of the next page)."""
-        found = ticket_query(query)
-        if page.after is not None:
-            found["list_key"] = {"$gt" if page.oldest_first else "$lt": page.after}
-        order = ASCENDING if page.oldest_first else DESCENDING
+        if page.oldest_first:
+            after = {"$gt": page.after} if page.after else {}
+            return await self._page(ticket_query(query), after, ASCENDING, page.limit)
+        return await self._newest(ticket_query(query), page, now)
+
+    async def _newest(
+        self, query: dict[str, Any], page: Page, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Newest first, one time window at a time, each four times the last, back from the
+        cursor (or now): MongoDB answers a window from the index range alone, where one
+        query over the whole range makes SecantusDB fetch and sort every matching ticket
+        (seconds at 50,000). After about two years back, the rest is one last query."""
+        upper, found = page.after, list[dict[str, Any]]()
+        start = _cursor_time(page.after) or now
+        for span in _WINDOWS:
+            lower = list_key(start - span, "")
+            window = {"$gte": lower} | ({"$lt": upper} if upper else {})
+            found += await self._page(query, window, DESCENDING, page.limit - len(found))
+            if len(found) >= page.limit:
+                return found
+            upper = lower
+        rest = page.limit - len(found)
+        return found + await self._page(query, {"$lt": upper}, DESCENDING, rest)
+
+    async def _page(
+        self, query: dict[str, Any], keys: dict[str, Any], order: int, limit: int
+    ) -> list[dict[str, Any]]:
+        found = query | ({"list_key": keys} if keys else {})
         shown = {k: v for k, v in _LISTED.items() if k != "list_key"}
         cursor = self._tickets.find(found, shown, session=self._session)
-        return await cursor.sort("list_key", order).limit(page.limit).to_list()
+        return await cursor.sort("list_key", order).limit(limit).to_list()
 
     async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]:
-        query = {"tenant_id": tenant_id, "assignee": assignee, "status": {"$in": OPEN_STATUSES}}
-        cursor = self._tickets.find(query, _HIDDEN, session=self._session)
-        return await cursor.sort("appointment.starts_at", ASCENDING).limit(limit).to_list()
+        """Scheduled jobs by appointment, then the unscheduled ones (Mongo would sort a
+        missing appointment first)."""
+        mine = {"tenant_id": tenant_id, "assignee": assignee, "status": {"$in": OPEN_STATUSES}}
+        scheduled = await self._find(
+            mine | {"appointment.starts_at": {"$ne": None}}, "appointment.starts_at", limit
+        )
+        rest = limit - len(scheduled)
+        if rest <= 0:
+            return scheduled
+        return scheduled + await self._find(mine | {"appointment": None}, "list_key", rest)
+
+    async def _find(self, query: dict[str, Any], order: str, limit: int) -> list[dict[str, Any]]:
+        cursor = self._tickets.find(query, _LISTED, session=self._session)
+        return await cursor.sort(order, ASCENDING).limit(limit).to_list()
+
+
+# An hour, then four times longer each time: about two years back in eight windows.
+_WINDOWS = [timedelta(hours=4**n) for n in range(8)]
+
+
+def _cursor_time(cursor: str | None) -> datetime | None:
+    if cursor is None:
+        return None
+    try:
+        at = datetime.strptime(cursor.split("|", 1)[0], "%Y-%m-%dT%H:%M:%S.%f")
+        return at.replace(tzinfo=UTC)
+    except ValueError:
+        return None  # not a cursor of ours: it still bounds the query, from now on
 
 
 def ticket_query(f: TicketFilter) -> dict[str, Any]:

@@ -29,7 +29,7 @@ async def list_tickets(new_uow: NewUnitOfWork, query: TicketFilter, page: Page) 
     """One page of the tickets ``query`` finds; ``next`` continues after it (``None``: the
     last page)."""
     async with new_uow() as uow:
-        found = await uow.views.search(query, replace(page, limit=page.limit + 1))
+        found = await uow.views.search(query, replace(page, limit=page.limit + 1), uow.now())
     items = found[: page.limit]
     cursor = items[-1].get("list_key") if len(found) > page.limit else None
     for item in items:

@@ -28,7 +28,7 @@ class InMemoryTicketViews:
         doc = self.docs.get(ticket_id)
         return {k: v for k, v in doc.items() if k not in _HIDDEN} if doc else None
 
-    async def search(self, query: TicketFilter, page: Page) -> list[dict[str, Any]]:
+    async def search(self, query: TicketFilter, page: Page, now: datetime) -> list[dict[str, Any]]:
         found = [doc for doc in self.docs.values() if _matches(doc, query)]
         if page.after is not None:
             found = [d for d in found if (d["list_key"] > page.after) == page.oldest_first]

@@ -135,3 +135,36 @@ async def test_the_detail_has_the_history_of_every_event_in_time_order(gateway):
     assert history[1]["details"]["body"] == "fibre cut at the cabinet"
     assert detail["contact"]["name"] == "王女士"
     assert "search" not in detail
+
+
+async def test_newest_first_pages_cross_the_time_windows_in_order(
+    service_settings, infra, issuer, mongo_client, namespace
+):
+    settings = service_settings(GatewaySettings, oidc_issuer=issuer.url)
+    tenant = f"{namespace}-w"
+    now = datetime.now(UTC)
+    ages = [timedelta(minutes=30), timedelta(hours=3), timedelta(days=2), timedelta(days=100),
+            timedelta(days=3 * 365), timedelta(days=3 * 365, seconds=1)]  # fmt: skip
+    events = [ticket_registered(f"w-{i}", tenant_id=tenant, at=now - age)
+              for i, age in enumerate(ages)]  # fmt: skip
+    async with running(create_app(settings)) as client:
+        client.headers.update(issuer.headers(tenant, ["supervisor"]))
+        await publish_in_order(infra.kafka_bootstrap, settings.topics.intake_events, *events)
+        await eventually(
+            partial(client.get, "/tickets", params={"limit": 50}),
+            lambda r: len(r.json()["items"]) == len(ages),
+        )
+        seen: list[str] = []
+        after: str | None = None
+        while True:
+            params: dict[str, str | int] = {"limit": 2}
+            if after:
+                params["after"] = after
+            page = (await client.get("/tickets", params=params)).json()
+            seen += [t["ticket_id"] for t in page["items"]]
+            after = page["next"]
+            if after is None:
+                break
+    await mongo_client.drop_database(settings.mongo_db)
+
+    assert seen == [f"w-{i}" for i in range(len(ages))]
