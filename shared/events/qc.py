@@ -51,9 +51,6 @@ class InspectionSubmitted(_Inspected):
     payload: InspectionSubmittedPayload
 
 
-QC_EVENTS: tuple[type[EventEnvelope], ...] = (InspectionCreated, InspectionSubmitted)
-
-
 class InspectionOutcome(Frozen):
     passed: bool
     score: float
@@ -90,3 +87,52 @@ class TicketReturned(Frozen):
     resolved_at: datetime | None
     closed_at: datetime
     inspection: InspectionOutcome | None
+
+
+class VisitOutcome(StrEnum):
+    """How a return-visit call (回访) went; only ``reached`` completes the visit."""
+
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+    REFUSED = "refused"
+
+
+class ReturnVisitAttemptedPayload(Frozen):
+    attempt: int = Field(ge=1)
+    outcome: VisitOutcome
+    next_attempt_at: AwareDatetime
+
+
+class ReturnVisitAttempted(_Inspected):
+    event_type: Literal["qc.return_visit_attempted"] = "qc.return_visit_attempted"
+    payload: ReturnVisitAttemptedPayload
+
+
+class ReturnVisitCompletedPayload(Frozen):
+    attempt: int = Field(ge=1)
+    satisfaction: int = Field(ge=1, le=5)
+    answers: dict[str, str]
+    dissatisfied: bool
+
+
+class ReturnVisitCompleted(_Inspected):
+    event_type: Literal["qc.return_visit_completed"] = "qc.return_visit_completed"
+    payload: ReturnVisitCompletedPayload
+
+
+class ReturnVisitAbandonedPayload(Frozen):
+    attempts: int = Field(ge=1)
+    last_outcome: VisitOutcome
+
+
+class ReturnVisitAbandoned(_Inspected):
+    event_type: Literal["qc.return_visit_abandoned"] = "qc.return_visit_abandoned"
+    payload: ReturnVisitAbandonedPayload
+
+
+QC_EVENTS: tuple[type[EventEnvelope], ...] = (
+    InspectionCreated, InspectionSubmitted, ReturnVisitAttempted, ReturnVisitCompleted,
+    ReturnVisitAbandoned,
+)  # fmt: skip

@@ -278,6 +278,11 @@ def inspection_submitted(event: q.InspectionSubmitted) -> ViewChange:
     return _change(event, qc={"qc": result})
 
 
+def visit_completed(event: q.ReturnVisitCompleted) -> ViewChange:
+    p = event.payload
+    return _change(event, {"satisfaction": p.satisfaction, "dissatisfied": p.dissatisfied})
+
+
 def quarantined(event: i.TicketQuarantined) -> ViewChange:
     return _change(event, status={"status": TicketStatus.QUARANTINED.value})
 
@@ -314,6 +319,9 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     s.AutoCloseBecameDue: _change,
     q.InspectionCreated: inspection_created,
     q.InspectionSubmitted: inspection_submitted,
+    q.ReturnVisitAttempted: _change,
+    q.ReturnVisitCompleted: visit_completed,
+    q.ReturnVisitAbandoned: _change,
 }
 
 

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.gateway.app import forwarding
 from services.gateway.app.ports import ServiceRequest
-from services.gateway.domain.callers import REPORT_READERS, require
+from services.gateway.domain.callers import REPORT_READERS, Role, require
 from services.gateway.domain.qc_states import InspectionAction, InspectionState
 from services.gateway.entrypoints.commands_http import JSON, IdempotencyKey
 from services.gateway.entrypoints.deps import Ctx, Tenant, Who
 from services.gateway.entrypoints.schemas import EDGE_RESPONSES
 
 router = APIRouter(tags=["quality inspection"], responses=EDGE_RESPONSES)
+VISITORS = frozenset({Role.AGENT, Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN})
 
 
 @router.get("/inspections")
@@ -38,6 +39,28 @@ async def inspect(
     body = await request.body()
     path = f"/inspections/{ticket_id}/{action.value}"
     sent = ServiceRequest("qc", "POST", path, body, JSON if body else "")
+    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+@router.get("/return-visits", tags=["return visits"])
+async def call_back_list(
+    ctx: Ctx, who: Who, tenant: Tenant, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> Response:
+    """Return visits (回访) to call now in your tenant."""
+    require(who, VISITORS)
+    path = f"/tenants/{tenant}/return-visits"
+    sent = ServiceRequest("qc", "GET", path, params={"limit": str(limit)})
+    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+
+
+@router.post("/return-visits/{ticket_id}/calls", tags=["return visits"])
+async def call(
+    ticket_id: str, request: Request, ctx: Ctx, who: Who, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Record one return-visit call (body as qc documents it)."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    body = await request.body()
+    sent = ServiceRequest("qc", "POST", f"/return-visits/{ticket_id}/calls", body, JSON)
     return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 

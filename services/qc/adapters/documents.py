@@ -11,6 +11,7 @@ from services.qc.domain.cases import (
     Resolution,
 )
 from services.qc.domain.checklists import Checklist, ChecklistItem
+from services.qc.domain.visits import ReturnVisit, VisitPolicy, VisitState
 from shared.events.dispatch import ClosureReason
 from shared.events.qc import InspectionOutcome, InspectionReason
 
@@ -32,6 +33,7 @@ def case_document(case: QcCase) -> Doc:
         "inspector": case.inspector,
         "outcome": case.outcome.model_dump() if case.outcome else None,
         "returned": case.returned,
+        "visit": _visit_document(case.visit),
         "overdue": case.overdue,
         "version": case.version,
     }
@@ -48,8 +50,28 @@ def case_from(doc: Doc) -> QcCase:
         decided=doc["decided"], inspection=_optional(InspectionState, doc.get("inspection")),
         reason=_optional(InspectionReason, doc.get("reason")), inspector=doc.get("inspector"),
         outcome=InspectionOutcome.model_validate(doc["outcome"]) if doc.get("outcome") else None,
-        returned=doc["returned"], version=doc["version"],
+        returned=doc["returned"], visit=_visit_from(doc.get("visit")), version=doc["version"],
     )  # fmt: skip
+
+
+def _visit_document(visit: ReturnVisit | None) -> Doc | None:
+    if visit is None:
+        return None
+    return {
+        "state": visit.state.value, "attempts": visit.attempts,
+        "next_attempt_at": visit.next_attempt_at, "satisfaction": visit.satisfaction,
+    }  # fmt: skip
+
+
+def _visit_from(doc: Doc | None) -> ReturnVisit | None:
+    if doc is None:
+        return None
+    return ReturnVisit(
+        VisitState(doc["state"]),
+        doc["attempts"],
+        doc.get("next_attempt_at"),
+        doc.get("satisfaction"),
+    )
 
 
 def _optional(kind: Any, value: str | None) -> Any:
@@ -57,14 +79,17 @@ def _optional(kind: Any, value: str | None) -> Any:
 
 
 def policy_document(tenant_id: str, policy: QcPolicy) -> Doc:
-    return {"_id": tenant_id, **asdict(policy)}
+    return {"_id": tenant_id, **asdict(policy)}  # tuples are stored as arrays
 
 
 def policy_from(doc: Doc) -> QcPolicy:
     checklist = doc["checklist"]
     items = [ChecklistItem(**item) for item in checklist["items"]]
+    visits = doc.get("visits") or asdict(VisitPolicy())
     return QcPolicy(
         sample_share=doc["sample_share"], seed=doc["seed"],
         inspect_canceled=doc["inspect_canceled"],
         checklist=Checklist(tuple(items), checklist["pass_mark"]),
+        visits=VisitPolicy(tuple(visits["ticket_types"]), visits["max_attempts"],
+                           tuple(visits["questions"])),
     )  # fmt: skip

@@ -1,5 +1,6 @@
 """QC's MongoDB collections: one case per closed ticket, one policy per tenant."""
 
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
@@ -8,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.qc.adapters.documents import case_document, case_from, policy_document, policy_from
 from services.qc.domain.cases import InspectionState, QcCase, QcPolicy
+from services.qc.domain.visits import VisitState
 from shared.events.qc import TicketReturned
 from shared.mongo.outbox_store import Outgoing
 from shared.mongo.unit_of_work import MongoUnitOfWork
@@ -15,7 +17,10 @@ from shared.mongo.unit_of_work import MongoUnitOfWork
 CASES, POLICIES = "cases", "policies"
 # The inspectors' queues: a tenant's inspections in a state, oldest closure first.
 QUEUE = [("tenant_id", ASCENDING), ("inspection", ASCENDING), ("closed_at", ASCENDING)]
-INDEXES = {CASES: [IndexModel(QUEUE)]}
+# The call-back list: a tenant's due return visits, the earliest next attempt first.
+CALL_BACK = [("tenant_id", ASCENDING), ("visit.state", ASCENDING),
+             ("visit.next_attempt_at", ASCENDING)]  # fmt: skip
+INDEXES = {CASES: [IndexModel(QUEUE), IndexModel(CALL_BACK)]}
 
 
 class MongoCases:
@@ -39,6 +44,20 @@ class MongoCases:
         query = {"tenant_id": tenant_id, "inspection": state.value}
         cursor = self._cases.find(query, session=self._session).sort("closed_at", ASCENDING)
         return [case_from(doc) for doc in await cursor.limit(limit).to_list()]
+
+    async def due_visits(self, tenant_id: str, until: datetime, limit: int) -> list[QcCase]:
+        """Visits to call now: never tried, or their next attempt is due by ``until``."""
+        due = {"tenant_id": tenant_id, "visit.state": VisitState.DUE.value}
+        fresh = await self._visits(due | {"visit.next_attempt_at": None}, limit)
+        later = due | {"visit.next_attempt_at": {"$ne": None, "$lte": until}}
+        return (
+            fresh + await self._visits(later, limit - len(fresh)) if len(fresh) < limit else fresh
+        )
+
+    async def _visits(self, query: dict[str, Any], limit: int) -> list[QcCase]:
+        cursor = self._cases.find(query, session=self._session)
+        cursor = cursor.sort("visit.next_attempt_at", ASCENDING).limit(limit)
+        return [case_from(doc) for doc in await cursor.to_list()]
 
 
 class MongoPolicies:

@@ -15,8 +15,9 @@ def registered(event: TicketRegistered) -> Change:
 
     def change(case: QcCase) -> None:
         case.registration = Registration(
-            p.number, p.source.value, p.source_system, p.external_ref, p.registered_at
-        )
+            p.number, p.source.value, p.source_system, p.external_ref, p.registered_at,
+            p.type.value,
+        )  # fmt: skip
 
     return change
 

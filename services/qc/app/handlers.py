@@ -6,6 +6,7 @@ from uuid import UUID
 from services.qc.app.changes import Change
 from services.qc.app.ports import NewUnitOfWork, QcUnitOfWork
 from services.qc.domain.cases import InspectionState, QcCase, QcPolicy, Verdict
+from services.qc.domain.visits import Call
 from shared.errors import NotFound
 from shared.events import Actor
 
@@ -61,6 +62,21 @@ async def submit(
         case.submit(inspector, verdict, await policy_of(uow, case.tenant_id), uow.now())
         await _store(uow, case)
     return case
+
+
+async def call(ticket_id: str, operator: Actor, made: Call, new_uow: NewUnitOfWork) -> QcCase:
+    async with new_uow() as uow:
+        case = await uow.cases.get(ticket_id)
+        if case is None:
+            raise NotFound(f"no return visit of ticket {ticket_id}")
+        case.call(operator, made, await policy_of(uow, case.tenant_id), uow.now())
+        await _store(uow, case)
+    return case
+
+
+async def due_visits(tenant_id: str, limit: int, new_uow: NewUnitOfWork) -> list[QcCase]:
+    async with new_uow() as uow:
+        return await uow.cases.due_visits(tenant_id, uow.now(), limit)
 
 
 async def get_inspection(ticket_id: str, new_uow: NewUnitOfWork) -> QcCase:

@@ -1,6 +1,7 @@
 """What QC's use cases need from the outside world."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 from services.qc.domain.cases import InspectionState, QcCase, QcPolicy
@@ -19,6 +20,8 @@ class Cases(Protocol):
     async def inspections(
         self, tenant_id: str, state: InspectionState, limit: int
     ) -> list[QcCase]: ...
+
+    async def due_visits(self, tenant_id: str, until: datetime, limit: int) -> list[QcCase]: ...
 
 
 class Policies(Protocol):

@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from services.qc.domain.checklists import Checklist, default_checklist, misjudged, score
 from services.qc.domain.sampling import sampled
-from shared.errors import Conflict, Forbidden, InvalidFields
+from services.qc.domain.visits import Call, ReturnVisit, VisitPolicy
+from shared.errors import Conflict, Forbidden, InvalidFields, NotFound
 from shared.events import Actor, EventEnvelope
 from shared.events.dispatch import ClosureReason
 from shared.events.qc import (
@@ -26,10 +27,22 @@ from shared.events.qc import (
     InspectionSubmitted,
     InspectionSubmittedPayload,
     OverdueVerdict,
+    ReturnVisitAbandoned,
+    ReturnVisitAbandonedPayload,
+    ReturnVisitAttempted,
+    ReturnVisitAttemptedPayload,
+    ReturnVisitCompleted,
+    ReturnVisitCompletedPayload,
     TicketReturned,
 )
 
 INSPECTORS = frozenset({"inspector", "supervisor", "admin"})
+VISITORS = frozenset({"agent", "inspector", "supervisor", "admin"})
+_VISIT_EVENTS: dict[type, type[EventEnvelope]] = {
+    ReturnVisitAttemptedPayload: ReturnVisitAttempted,
+    ReturnVisitCompletedPayload: ReturnVisitCompleted,
+    ReturnVisitAbandonedPayload: ReturnVisitAbandoned,
+}
 
 
 class InspectionState(StrEnum):
@@ -45,6 +58,7 @@ class Registration:
     source_system: str | None
     external_ref: str
     registered_at: datetime
+    type: str = "incident"
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,7 @@ class QcPolicy:
     seed: str = "ticketflow"
     inspect_canceled: bool = False
     checklist: Checklist = field(default_factory=default_checklist)
+    visits: VisitPolicy = field(default_factory=VisitPolicy)
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class QcCase:
     inspector: str | None = None
     outcome: InspectionOutcome | None = None
     returned: bool = False
+    visit: ReturnVisit | None = None
     version: int = 0
     events: list[EventEnvelope] = field(default_factory=list)
     returns: list[TicketReturned] = field(default_factory=list)
@@ -107,6 +123,7 @@ class QcCase:
         if self.decided or self.closed_at is None or self.registration is None:
             return
         self.decided = True
+        self._plan_visit(policy.visits)
         self.reason = self._inspection_reason(policy)
         if self.reason is None:
             self._return()
@@ -114,6 +131,21 @@ class QcCase:
         self.inspection = InspectionState.OPEN
         payload = InspectionCreatedPayload(reason=self.reason, overdue=self.overdue)
         self._record(InspectionCreated, payload, now)
+
+    def _plan_visit(self, policy: VisitPolicy) -> None:
+        assert self.registration is not None
+        canceled = self.closure_reason is ClosureReason.CANCELED
+        if self.registration.type in policy.ticket_types and not canceled:
+            self.visit = ReturnVisit()
+
+    def call(self, operator: Actor, call: Call, policy: QcPolicy, now: datetime) -> None:
+        """One return-visit call (回访) by an operator."""
+        if operator.role not in VISITORS:
+            raise Forbidden(f"role {operator.role!r} may not make return visits", VISITORS)
+        if self.visit is None:
+            raise NotFound(f"no return visit of ticket {self.ticket_id}")
+        payload = self.visit.record(call, policy.visits, now)
+        self._record(_VISIT_EVENTS[type(payload)], payload, now, operator)
 
     def _inspection_reason(self, policy: QcPolicy) -> InspectionReason | None:
         if self.closure_reason is ClosureReason.CANCELED and not policy.inspect_canceled:

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Query
 from services.qc.app import handlers
 from services.qc.domain.cases import InspectionState
 from services.qc.entrypoints.deps import Ctx, Who
-from services.qc.entrypoints.schemas import InspectionView, PolicyBody, VerdictBody
+from services.qc.entrypoints.schemas import (
+    CallBody,
+    InspectionView,
+    PolicyBody,
+    VerdictBody,
+    VisitView,
+)
 from shared.admin import AdminActor
 
 router = APIRouter(tags=["inspections"])
@@ -43,6 +49,22 @@ async def submit(ticket_id: str, body: VerdictBody, ctx: Ctx, who: Who) -> Inspe
     ticket then goes back upstream (返单) with the result."""
     case = await handlers.submit(ticket_id, who, body.verdict(), ctx.new_uow)
     return InspectionView.of(case)
+
+
+@router.get(
+    "/tenants/{tenant_id}/return-visits", response_model=list[VisitView], tags=["return visits"]
+)
+async def call_back_list(
+    tenant_id: str, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[VisitView]:
+    """The return visits to call now: never tried, or their next attempt is due."""
+    return [VisitView.of(case) for case in await handlers.due_visits(tenant_id, limit, ctx.new_uow)]
+
+
+@router.post("/return-visits/{ticket_id}/calls", response_model=VisitView, tags=["return visits"])
+async def call(ticket_id: str, body: CallBody, ctx: Ctx, who: Who) -> VisitView:
+    """Record one call (回访): only a reached customer completes the visit."""
+    return VisitView.of(await handlers.call(ticket_id, who, body.call(), ctx.new_uow))
 
 
 @router.put("/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"])

@@ -3,11 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from services.qc.domain.cases import QcCase, QcPolicy, Verdict
 from services.qc.domain.checklists import Checklist, ChecklistItem
-from shared.events.qc import InspectionOutcome, OverdueVerdict
+from services.qc.domain.visits import Call
+from shared.errors import NotFound
+from shared.events.qc import InspectionOutcome, OverdueVerdict, VisitOutcome
 
 Key = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9_]+$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -91,4 +93,41 @@ class InspectionView(BaseModel):
             cause=res.cause if res else None, solution=res.solution if res else None,
             closed_at=case.closed_at, inspector=case.inspector, outcome=case.outcome,
             returned=case.returned,
+        )  # fmt: skip
+
+
+class CallBody(Body):
+    """One return-visit call: reached (with satisfaction and answers), or not (with when to
+    call again)."""
+
+    outcome: VisitOutcome
+    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5)] | None = None
+    answers: dict[Key, Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    next_attempt_at: AwareDatetime | None = None
+
+    def call(self) -> Call:
+        return Call(self.outcome, self.satisfaction, dict(self.answers), self.next_attempt_at)
+
+
+class VisitView(BaseModel):
+    ticket_id: str
+    tenant_id: str
+    number: str | None
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    satisfaction: int | None
+
+    @classmethod
+    def of(cls, case: QcCase) -> Self:
+        visit, reg = case.visit, case.registration
+        if visit is None:
+            raise NotFound(f"no return visit of ticket {case.ticket_id}")
+        return cls(
+            ticket_id=case.ticket_id, tenant_id=case.tenant_id,
+            number=reg.number if reg else None, state=visit.state.value,
+            attempts=visit.attempts, next_attempt_at=visit.next_attempt_at,
+            satisfaction=visit.satisfaction,
         )  # fmt: skip

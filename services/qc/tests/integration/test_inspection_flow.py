@@ -11,6 +11,7 @@ from services.qc.bootstrap import create_app
 from services.qc.settings import QcSettings
 from shared.events import dispatch as d
 from shared.events.qc import TicketReturned
+from shared.events.vocabulary import TicketType
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
@@ -112,3 +113,42 @@ async def test_inspected_and_uninspected_tickets_go_back_upstream_once(
 
 async def _now(value):
     return value
+
+
+async def test_a_closed_complaint_is_called_back_until_the_customer_is_reached(
+    service_settings, infra, mongo_client, namespace
+):
+    settings = service_settings(QcSettings)
+    tenant, topics = f"{namespace}-rv", settings.topics
+    reg = ticket_registered("c-1", ticket_type=TicketType.COMPLAINT, tenant_id=tenant)
+    closed = d.TicketClosed(
+        occurred_at=reg.occurred_at + timedelta(hours=1), producer="dispatch", tenant_id=tenant,
+        ticket_id="c-1", payload=d.TicketClosedPayload(reason="confirmed"),
+    )  # fmt: skip
+    agent = {"X-Actor-Id": "zhang.min", "X-Actor-Role": "agent"}
+    async with running(create_app(settings)) as qc:
+        await publish_in_order(infra.kafka_bootstrap, topics.intake_events, reg)
+        await publish_in_order(infra.kafka_bootstrap, topics.dispatch_events, closed)
+        due = await eventually(
+            lambda: qc.get(f"/tenants/{tenant}/return-visits"), lambda r: len(r.json()) == 1
+        )
+        missed = await qc.post("/return-visits/c-1/calls", json={"outcome": "busy"}, headers=agent)
+        later = (reg.occurred_at + timedelta(days=30)).isoformat()
+        rescheduled = await qc.post(
+            "/return-visits/c-1/calls", json={"outcome": "busy", "next_attempt_at": later},
+            headers=agent,
+        )  # fmt: skip
+        waiting = await qc.get(f"/tenants/{tenant}/return-visits")
+        reached = await qc.post(
+            "/return-visits/c-1/calls",
+            json={"outcome": "reached", "satisfaction": 4, "answers": {"resolved": "yes"}},
+            headers=agent,
+        )  # fmt: skip
+    await mongo_client.drop_database(settings.mongo_db)
+
+    assert due.json()[0]["state"] == "due"
+    assert missed.status_code == 422
+    assert missed.json()["detail"][0]["field"] == "next_attempt_at"
+    assert rescheduled.json()["attempts"] == 1
+    assert waiting.json() == []  # not due again until its next attempt
+    assert (reached.json()["state"], reached.json()["satisfaction"]) == ("completed", 4)
