@@ -15,7 +15,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from types import FrameType
 
-from deploy.local.demo import DEMO_ASSIGNMENT_RULES, post_demo_tickets
+from deploy.local.demo import (
+    COMPLAINT_REF,
+    DEMO_ASSIGNMENT_RULES,
+    close_demo_complaint,
+    post_demo_tickets,
+)
 from deploy.local.infra import Endpoints, local_servers
 from deploy.local.keycloak import (
     ADMIN_PASSWORD,
@@ -117,12 +122,22 @@ def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedPro
 def _announce(endpoints: Endpoints, with_services: bool) -> None:
     print(f"\nKafka   {endpoints.kafka_bootstrap}\nMongoDB {endpoints.mongo_url}")
     if with_services:
-        numbers = post_demo_tickets(f"http://127.0.0.1:{SERVICE_PORTS['intake']}")
-        print(f"demo tickets: {', '.join(numbers)}")
+        tickets = post_demo_tickets(_url("intake"))
+        print(f"demo tickets: {', '.join(number for number, _ in tickets.values())}")
+        number, complaint = tickets[COMPLAINT_REF]
+        closed = close_demo_complaint(_url("dispatch"), _url("qc"), complaint)
+        print(
+            f"the demo complaint {number} is {closed}: its inspection and return visit are "
+            f"in qc ({_url('qc')}/tenants/demo/inspections, …/return-visits)"
+        )
         for name, port in SERVICE_PORTS.items():
             print(f"{name:<8} http://127.0.0.1:{port}/docs")
         _announce_sign_in()
     print(f"logs in {RUN_DIR / 'logs'}; Ctrl-C stops everything.", flush=True)
+
+
+def _url(service: str) -> str:
+    return f"http://127.0.0.1:{SERVICE_PORTS[service]}"
 
 
 def _print_token(username: str | None) -> int:

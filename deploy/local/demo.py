@@ -1,6 +1,7 @@
 """Demo submissions that ``make run`` posts to intake (resubmitting them is harmless)."""
 
 import json
+import time
 
 import httpx
 
@@ -11,8 +12,37 @@ DEMO_ASSIGNMENT_RULES = json.dumps(
     ]
 )
 
+COMPLAINT_REF = "demo-0002"
+
 # The demo's tenants, provisioned before its submissions (intake refuses unknown tenants).
-DEMO_TENANTS = {"demo": "Demo Service Desk / 演示服务台 / Демо-служба"}
+DEMO_TENANTS = {
+    "demo": "Demo Service Desk / 演示服务台 / Демо-служба",
+    "demo-postal": "Demo Post Office / 演示邮政 / Демо-почта",
+}
+# The demo tenant inspects every closed ticket, so that make run shows an inspection.
+DEMO_QC_POLICY = {
+    "sample_share": 1.0,
+    "pass_mark": 80.0,
+    "items": [
+        {"key": "reply_complete", "label": "回单完整 / Reply complete / Ответ полный",
+         "weight": 40},
+        {"key": "solution_effective", "label": "问题已解决 / Fixed / Проблема решена",
+         "weight": 40, "critical": True},
+        {"key": "customer_informed", "label": "已告知客户 / Customer told / Клиент извещён",
+         "weight": 20},
+    ],
+}  # fmt: skip
+# The demo complaint (demo-0002) is worked to its end, so that qc has an inspection and a
+# return visit to show; its assignee comes from DEMO_ASSIGNMENT_RULES.
+COMPLAINT_STEPS = [
+    ("accept", {}), ("start", None),
+    ("resolve", {"cause": "分拣错误 / mis-sorted", "solution": "重新投递 / redelivered",
+                 "closure_code": "REDELIVERED"}),
+]  # fmt: skip
+ASSIGNEE = {"X-Actor-Id": "zhang.min", "X-Actor-Role": "agent"}
+CUSTOMER = {"X-Actor-Id": "ivan", "X-Actor-Role": "requester"}
+ADMIN = {"X-Actor-Id": "demo", "X-Actor-Role": "admin"}
+WAIT_S = 30.0
 
 DEMO_SUBMISSIONS = [
     {
@@ -31,7 +61,7 @@ DEMO_SUBMISSIONS = [
     {
         "tenant_id": "demo",
         "source": "web",
-        "external_ref": "demo-0002",
+        "external_ref": COMPLAINT_REF,
         "type": "complaint",
         "subject": "Посылка задерживается / parcel delayed",
         "contact": {"name": "Иван Петров", "email": "ivan@example.ru"},
@@ -52,13 +82,43 @@ DEMO_SUBMISSIONS = [
 ]
 
 
-def post_demo_tickets(intake_url: str) -> list[str]:
-    numbers = []
+def post_demo_tickets(intake_url: str) -> dict[str, tuple[str, str]]:
+    """The demo tickets' numbers and ids by external reference."""
+    tickets = {}
     with httpx.Client(base_url=intake_url, timeout=10.0) as client:
         for tenant_id, name in DEMO_TENANTS.items():
             client.put(f"/tenants/{tenant_id}", json={"name": name}).raise_for_status()
         for submission in DEMO_SUBMISSIONS:
             response = client.post("/tickets", json=submission)
             response.raise_for_status()
-            numbers.append(response.json()["number"])
-    return numbers
+            body = response.json()
+            tickets[str(submission["external_ref"])] = (body["number"], body["ticket_id"])
+    return tickets
+
+
+def close_demo_complaint(dispatch_url: str, qc_url: str, ticket_id: str) -> str:
+    """Work the demo complaint to closed (once: a re-run finds it closed) and say how it is."""
+    with httpx.Client(base_url=qc_url, timeout=10.0) as qc:
+        qc.put("/tenants/demo/qc-policy", json=DEMO_QC_POLICY, headers=ADMIN).raise_for_status()
+    order = f"/work-orders/{ticket_id}"
+    with httpx.Client(base_url=dispatch_url, timeout=10.0) as dispatch:
+        status = _routed(dispatch, order)
+        if status != "assigned":
+            return {"closed": "closed on an earlier run", None: "not routed by dispatch yet"}.get(
+                status, f"left {status}"
+            )
+        for command, body in COMPLAINT_STEPS:
+            dispatch.post(f"{order}/{command}", json=body, headers=ASSIGNEE).raise_for_status()
+        dispatch.post(f"{order}/confirm", headers=CUSTOMER).raise_for_status()
+    return "closed now"
+
+
+def _routed(dispatch: httpx.Client, order: str) -> str | None:
+    """The work order's status once dispatch has routed it (it comes over Kafka)."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        response = dispatch.get(order)
+        if response.status_code == 200 and response.json()["status"] != "new":
+            return str(response.json()["status"])
+        time.sleep(0.5)
+    return None
