@@ -48,6 +48,10 @@ def _sums() -> dict[str, Any]:
         "urges": {"$sum": {"$ifNull": ["$urge_count", 0]}},
         "escalated": _flag("escalated"),
         "repeats": _flag("repeat"),
+        "inspected": _count_if({"$eq": ["$qc.state", "submitted"]}),
+        "qc_passed": _flag("qc.passed"),
+        "qc_score_mean": {"$avg": "$qc.score"},
+        "dissatisfied": _flag("dissatisfied"),
     }
 
 

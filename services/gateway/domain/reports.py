@@ -4,8 +4,9 @@ region, group, person or status, with what happened to them.
 A report counts one cohort: the tickets registered in ``[start, end)``. For each group it
 gives how many were opened, resolved, canceled and are still open (backlog), how many
 breached each SLA metric and so the compliance per metric, the mean and 90th percentile
-time from registration to acceptance and to resolution, urges, escalations and repeat
-complaints.
+time from registration to acceptance and to resolution, urges, escalations, repeat
+complaints, and from quality inspection the share passed, the mean score and the customers
+a return visit found dissatisfied.
 """
 
 from dataclasses import dataclass
@@ -92,6 +93,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "urges": {"en": "Urges", "zh-CN": "催办", "ru": "Напоминания"},
     "escalated": {"en": "Escalated", "zh-CN": "升级", "ru": "Эскалации"},
     "repeats": {"en": "Repeat complaints", "zh-CN": "重复投诉", "ru": "Повторные жалобы"},
+    "inspected": {"en": "Inspected", "zh-CN": "已质检", "ru": "Проверено"},
+    "qc_pass_pct": {"en": "QC pass %", "zh-CN": "质检合格率%", "ru": "Контроль пройден, %"},
+    "qc_score_mean": {"en": "Mean QC score", "zh-CN": "平均质检分", "ru": "Средний балл контроля"},
+    "dissatisfied": {"en": "Dissatisfied (return visit)", "zh-CN": "回访不满意",
+                     "ru": "Недовольны (обзвон)"},
 }  # fmt: skip
 LANGUAGES = ("en", "zh-CN", "ru")
 
@@ -111,8 +117,13 @@ def report_row(group: dict[str, Any]) -> dict[str, Any]:
         row[f"compliance_{metric.value}_pct"] = None if share is None else round(share, 1)
     for name in ("accept_mean", "accept_p90", "resolve_mean", "resolve_p90"):
         row[f"{name}_s"] = _seconds(group.get(name))
-    for name in ("urges", "escalated", "repeats"):
+    for name in ("urges", "escalated", "repeats", "inspected", "dissatisfied"):
         row[name] = int(group.get(name, 0))
+    inspected = row["inspected"]
+    passed = int(group.get("qc_passed", 0))
+    row["qc_pass_pct"] = round(100.0 * passed / inspected, 1) if inspected else None
+    mean = group.get("qc_score_mean")
+    row["qc_score_mean"] = round(mean, 1) if isinstance(mean, int | float) else None
     return {name: row[name] for name in COLUMNS}
 
 

@@ -15,6 +15,7 @@ def test_a_row_derives_backlog_compliance_and_seconds_from_the_sums():
         "key": "2026-03-02", "opened": 4, "resolved": 2, "canceled": 1,
         "breached_resolution": 1, "accept_mean": 600_000, "accept_p90": [900_000],
         "resolve_mean": None, "resolve_p90": [], "urges": 3, "escalated": 1, "repeats": 0,
+        "inspected": 2, "qc_passed": 1, "qc_score_mean": 72.5, "dissatisfied": 1,
     })  # fmt: skip
 
     assert (row["opened"], row["resolved"], row["canceled"], row["backlog"]) == (4, 2, 1, 1)
@@ -22,6 +23,7 @@ def test_a_row_derives_backlog_compliance_and_seconds_from_the_sums():
     assert row["compliance_response_pct"] == 100.0
     assert (row["accept_mean_s"], row["accept_p90_s"]) == (600.0, 900.0)
     assert (row["resolve_mean_s"], row["resolve_p90_s"]) == (None, None)
+    assert (row["qc_pass_pct"], row["qc_score_mean"], row["dissatisfied"]) == (50.0, 72.5, 1)
     assert list(row) == list(COLUMNS)
 
 
