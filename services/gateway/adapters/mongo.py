@@ -33,6 +33,7 @@ VIEW_INDEXES = {
         _by_tenant("group"),
         _by_tenant("tags"),
         _by_tenant("watchers"),
+        _by_tenant("submitted_by"),
         _by_tenant("severity", "status"),
         IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
@@ -160,7 +161,8 @@ def ticket_query(f: TicketFilter) -> dict[str, Any]:
         if values:
             query[name] = values[0] if len(values) == 1 else {"$in": list(values)}
     for name, value in (("tags", f.tag), ("assignee", f.assignee), ("group", f.group),
-                        ("region", f.region), ("watchers", f.watcher)):  # fmt: skip
+                        ("region", f.region), ("watchers", f.watcher),
+                        ("submitted_by", f.submitted_by)):  # fmt: skip
         if value is not None:
             query[name] = value
     if f.unassigned:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from services.gateway.app.ports import NewUnitOfWork, Reports
-from services.gateway.domain.callers import Caller, can_see
+from services.gateway.domain.callers import Caller, can_read, is_staff
 from services.gateway.domain.projection import detail
 from services.gateway.domain.queries import Page, TicketFilter
 from services.gateway.domain.reports import ReportRequest, report_row
@@ -14,9 +14,9 @@ from shared.errors import NotFound
 async def get_ticket(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> dict[str, Any]:
     async with new_uow() as uow:
         view = await uow.views.get(ticket_id)
-    if view is None or not can_see(caller, view["tenant_id"]):
+    if view is None or not can_read(caller, view):
         raise NotFound(f"ticket {ticket_id} not found")
-    return detail(view)
+    return detail(view, internal=is_staff(caller))
 
 
 @dataclass(frozen=True)

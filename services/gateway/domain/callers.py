@@ -97,6 +97,18 @@ def can_see(caller: Caller, tenant_id: str) -> bool:
     return caller.is_platform_admin or caller.tenant_id == tenant_id
 
 
+def is_staff(caller: Caller) -> bool:
+    return caller.is_platform_admin or bool(caller.roles & STAFF)
+
+
+def can_read(caller: Caller, view: Mapping[str, Any]) -> bool:
+    """Staff read their tenant's tickets; a requester (the portal) only those they
+    submitted."""
+    if not can_see(caller, view["tenant_id"]):
+        return False
+    return is_staff(caller) or view.get("submitted_by") == caller.username
+
+
 def require(caller: Caller, allowed: Iterable[Role]) -> None:
     allowed = frozenset(allowed) | {Role.PLATFORM_ADMIN}
     if not caller.roles & allowed:

@@ -101,12 +101,17 @@ def history(entries: Mapping[str, Fields]) -> list[Fields]:
     return sorted(entries.values(), key=lambda e: (e["at"], e["event_id"]))
 
 
-def detail(view: Mapping[str, Any]) -> Fields:
+def detail(view: Mapping[str, Any], internal: bool = True) -> Fields:
     """A ticket as its detail page shows it: the view, its history in time order, and its
-    attachments with the gateway URL each is downloaded (or previewed) from."""
+    attachments with the gateway URL each is downloaded (or previewed) from. Without
+    ``internal`` (the customer's portal) the internal comments are left out."""
     fields = {k: v for k, v in view.items() if k != "timeline"}
-    entries = history(view.get("timeline", {}))
+    entries = [e for e in history(view.get("timeline", {})) if internal or not _internal(e)]
     return fields | {"history": entries, "attachments": _attachments(view, entries)}
+
+
+def _internal(entry: Fields) -> bool:
+    return entry["type"] == "ticket.commented" and entry["details"].get("visibility") == "internal"
 
 
 def _attachments(view: Mapping[str, Any], entries: list[Fields]) -> list[Fields]:
@@ -143,6 +148,7 @@ def registered(event: TicketRegistered) -> ViewChange:
         "account_id": p.account_id,
         "repeat_of": p.repeat_of,
         "related_to": p.related_to,
+        "submitted_by": event.actor.id,
         "search": document_tokens(
             [p.number, p.external_ref, p.subject, p.description, *_contact_texts(p)]
         ),

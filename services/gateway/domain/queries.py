@@ -8,7 +8,7 @@ arrive, which an offset would.
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from services.gateway.domain.callers import Caller
+from services.gateway.domain.callers import Caller, is_staff
 from services.gateway.domain.projection import OPEN_STATUSES
 from services.gateway.domain.search import query_tokens
 from shared.errors import InvalidFields
@@ -29,6 +29,7 @@ class TicketFilter:
     group: str | None = None
     region: str | None = None
     watcher: str | None = None
+    submitted_by: str | None = None
     overdue: bool | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
@@ -52,6 +53,11 @@ class Page:
     limit: int
     after: str | None = None
     oldest_first: bool = False
+
+
+def readable_by(f: TicketFilter, caller: Caller) -> TicketFilter:
+    """Staff list their tenant's tickets; a requester only those they submitted."""
+    return f if is_staff(caller) else replace(f, submitted_by=caller.username)
 
 
 def _open(f: TicketFilter) -> TicketFilter:

@@ -73,6 +73,7 @@ def _matches(doc: dict[str, Any], f: TicketFilter) -> bool:
         and (not f.unassigned or doc.get("assignee") is None)
         and (f.tag is None or f.tag in doc.get("tags", []))
         and (f.watcher is None or f.watcher in doc.get("watchers", []))
+        and f.submitted_by in (None, doc.get("submitted_by"))
         and set(f.tokens) <= set(doc.get("search", []))
     )
 

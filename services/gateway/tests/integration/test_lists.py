@@ -7,6 +7,7 @@ import pytest
 
 from services.gateway.bootstrap import create_app
 from services.gateway.settings import GatewaySettings
+from shared.events import Actor
 from shared.events import dispatch as d
 from shared.events.submissions import RecordedContact
 from shared.testing.apps import running
@@ -168,3 +169,43 @@ async def test_newest_first_pages_cross_the_time_windows_in_order(
     await mongo_client.drop_database(settings.mongo_db)
 
     assert seen == [f"w-{i}" for i in range(len(ages))]
+
+
+async def test_a_requester_sees_only_what_they_submitted_without_internal_comments(
+    service_settings, infra, issuer, mongo_client, namespace
+):
+    settings = service_settings(GatewaySettings, oidc_issuer=issuer.url)
+    tenant = f"{namespace}-p"
+    mine = ticket_registered("p-1", tenant_id=tenant).model_copy(
+        update={"actor": Actor(id="ivan", role="requester")}
+    )
+    theirs = ticket_registered("p-2", tenant_id=tenant).model_copy(
+        update={"actor": Actor(id="olga", role="requester")}
+    )
+    comments = [
+        dispatched(d.TicketCommented, 0, tenant, d.TicketCommentedPayload(
+            comment_id=f"c-{visibility}", body=f"{visibility} note", visibility=visibility,
+            status="new"), seconds=1 + n)
+        for n, visibility in enumerate(("internal", "portal"))
+    ]  # fmt: skip
+    comments = [c.model_copy(update={"ticket_id": "p-1"}) for c in comments]
+    ivan = issuer.headers(tenant, ["requester"], username="ivan")
+    async with running(create_app(settings)) as client:
+        await publish_in_order(infra.kafka_bootstrap, settings.topics.intake_events, mine, theirs)
+        await publish_in_order(infra.kafka_bootstrap, settings.topics.dispatch_events, *comments)
+        staff = issuer.headers(tenant, ["agent"])
+        await eventually(
+            lambda: client.get("/tickets/p-1", headers=staff),
+            lambda r: len(r.json().get("history", [])) == 3,
+        )
+        listed = await client.get("/tickets", headers=ivan)
+        detail = await client.get("/tickets/p-1", headers=ivan)
+        other = await client.get("/tickets/p-2", headers=ivan)
+        staff_detail = await client.get("/tickets/p-1", headers=staff)
+    await mongo_client.drop_database(settings.mongo_db)
+
+    assert [t["ticket_id"] for t in listed.json()["items"]] == ["p-1"]
+    bodies = [h["details"]["body"] for h in detail.json()["history"] if "body" in h["details"]]
+    assert bodies == ["portal note"]
+    assert other.status_code == 404
+    assert len(staff_detail.json()["history"]) == 3

@@ -85,13 +85,22 @@ async def test_registering_in_another_tenant_is_refused_before_it_reaches_intake
         headers=agent,
         content=b"{",
     )
-    requester_list = await client.get("/tickets", headers=issuer.headers(acme, ["requester"]))
+    requester = issuer.headers(acme, ["requester"], username="ivan")
+    requester_list = await client.get("/tickets", headers=requester)
+    requester_reads = await client.get("/tickets/a-1", headers=requester)
+    requester_report = await client.get(
+        "/reports/tickets", headers=requester,
+        params={"by": "day", "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"},
+    )  # fmt: skip
 
     assert refused.status_code == 404
     assert not_json.status_code == 422
     assert not_json.json()["detail"][0]["field"] == "body"
-    assert requester_list.status_code == 403
-    assert "supervisor" in requester_list.json()["detail"]["allowed_roles"]
+    # A requester lists and reads only what they submitted (a-1 came from upstream).
+    assert requester_list.json()["items"] == []
+    assert requester_reads.status_code == 404
+    assert requester_report.status_code == 403
+    assert "supervisor" in requester_report.json()["detail"]["allowed_roles"]
 
 
 async def test_a_platform_admin_acts_in_the_tenant_it_names(gateway, issuer):
