@@ -35,8 +35,7 @@ VIEW_INDEXES = {
         _by_tenant("watchers"),
         _by_tenant("submitted_by"),
         _by_tenant("severity", "status"),
-        # Keywords within a time window: the token, then the list order.
-        IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING), ("list_key", DESCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
         # Reports: one tenant's tickets registered in a period.
         IndexModel([("tenant_id", ASCENDING), ("registered_at", ASCENDING)]),
@@ -90,8 +89,10 @@ class MongoTicketViews:
     async def search(self, query: TicketFilter, page: Page, now: datetime) -> list[dict[str, Any]]:
         """Up to ``page.limit`` views in list order after ``page.after``, each with its
         ``list_key`` (the cursor of the next page)."""
-        if page.oldest_first or query.number is not None:
-            # A number is found through its own index: a time window would only hide it.
+        if page.oldest_first or query.number is not None or query.tokens:
+            # A number is found through its own index, keywords through theirs; SecantusDB
+            # scans the collection for a keyword query with a time range, so a window would
+            # only cost more.
             keys = {"$gt" if page.oldest_first else "$lt": page.after} if page.after else {}
             order = ASCENDING if page.oldest_first else DESCENDING
             return await self._page(ticket_query(query), keys, order, page.limit)
