@@ -31,6 +31,8 @@ PAUSABLE = frozenset(
 # an unbounded one would make every due-time computation walk the calendar for ever.
 MAX_BUSINESS_HOURS = 10_000
 MAX_WORKING_DAYS = 1_000
+# A holiday range is a holiday season, not an era: a calendar is one document.
+MAX_RANGE_DAYS = 366
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
@@ -60,6 +62,8 @@ class DateRange(_Body):
     def _ordered(self) -> "DateRange":
         if self.end < self.start:
             raise ValueError("'to' is before 'from'")
+        if (self.end - self.start).days >= MAX_RANGE_DAYS:
+            raise ValueError(f"a holiday range spans at most {MAX_RANGE_DAYS} days")
         return self
 
 

@@ -1,5 +1,7 @@
 """Calendars and policies over HTTP, against real MongoDB (and Kafka for the lifespan)."""
 
+import asyncio
+
 import pytest
 
 from services.sla.bootstrap import create_app
@@ -50,6 +52,8 @@ async def test_calendar_crud_and_holiday_import(settings):
         ({"weekly": {"someday": ["09:00-12:00"]}}, "weekly"),
         ({"weekly": {"mon": ["9 to 5"]}}, "weekly"),
         ({"weekly": OFFICE, "holidays": [{"from": "2026-10-03", "to": "2026-10-01"}]}, "holidays"),
+        # A range of centuries would make the calendar document larger than MongoDB allows.
+        ({"weekly": OFFICE, "holidays": [{"from": "2000-01-01", "to": "4652-01-01"}]}, "holidays"),
     ],
 )
 async def test_a_bad_calendar_is_refused_naming_the_field(settings, body, field):
@@ -127,3 +131,17 @@ async def test_a_holiday_on_a_stored_make_up_day_is_a_conflict_and_changes_nothi
         "policies.0.targets.0.business_hours",
     }
     assert policies["own"] is False
+
+
+async def test_concurrent_holiday_imports_all_land(settings):
+    """Imports race each other and the recompute worker on the tenant's documents: each one
+    that loses runs again, none is a 500, and every holiday is kept."""
+    days = [f"2027-0{m}-1{d}" for m in range(1, 5) for d in range(0, 3)]
+    async with running(create_app(settings)) as sla:
+        answers = await asyncio.gather(*(
+            sla.post(f"/tenants/{TENANT}/calendar/holidays", json={"holidays": [day]})
+            for day in days
+        ))  # fmt: skip
+        stored = (await sla.get(f"/tenants/{TENANT}/calendar")).json()
+    assert [a.status_code for a in answers] == [200] * len(days)
+    assert set(days) <= set(stored["holidays"])
