@@ -15,6 +15,12 @@ class InspectionReason(StrEnum):
     SAMPLE = "sample"  # drawn from the rest at the tenant's share
 
 
+class InspectionState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    SUBMITTED = "submitted"
+
+
 class OverdueVerdict(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"

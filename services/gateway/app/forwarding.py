@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from services.gateway.app.ports import IdempotencyKeys, NewUnitOfWork, ServiceRequest, Services
-from services.gateway.domain.callers import Caller, can_see
+from services.gateway.app.reading import readable_view
+from services.gateway.domain.callers import Caller
 from services.gateway.domain.idempotency import StoredReply, fingerprint, replay
 from shared.clock import Clock
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,9 @@ class Forwarding:
 
 
 async def ticket_in_scope(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> str:
-    """The ticket's tenant, if the caller may see it; another tenant's ticket is a 404 like
-    one that does not exist."""
-    async with new_uow() as uow:
-        view = await uow.views.get(ticket_id)
-    if view is None or not can_see(caller, view["tenant_id"]):
-        raise NotFound(f"ticket {ticket_id} not found")
-    tenant_id: str = view["tenant_id"]
+    """The ticket's tenant, if the caller may act on it: the same tickets they may read (a
+    requester only their own), so nothing is forwarded for a ticket they cannot see."""
+    tenant_id: str = (await readable_view(ticket_id, caller, new_uow))["tenant_id"]
     return tenant_id
 
 

@@ -11,12 +11,18 @@ from services.gateway.domain.reports import ReportRequest, report_row
 from shared.errors import NotFound
 
 
-async def get_ticket(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> dict[str, Any]:
+async def readable_view(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> dict[str, Any]:
+    """The ticket's view if the caller may read it (their tenant's; a requester's own); any
+    other ticket is a 404 like one that does not exist."""
     async with new_uow() as uow:
         view = await uow.views.get(ticket_id)
     if view is None or not can_read(caller, view):
         raise NotFound(f"ticket {ticket_id} not found")
-    return detail(view, internal=is_staff(caller))
+    return view
+
+
+async def get_ticket(ticket_id: str, caller: Caller, new_uow: NewUnitOfWork) -> dict[str, Any]:
+    return detail(await readable_view(ticket_id, caller, new_uow), internal=is_staff(caller))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,6 @@
-"""The names qc uses for inspection states and actions, as the gateway accepts them."""
+"""The actions on an inspection the gateway forwards to qc."""
 
 from enum import StrEnum
-
-
-class InspectionState(StrEnum):
-    OPEN = "open"
-    CLAIMED = "claimed"
-    SUBMITTED = "submitted"
 
 
 class InspectionAction(StrEnum):

@@ -53,7 +53,7 @@ async def register(
     require(who, REGISTRARS)
     body = _in_tenant(await request.body(), tenant)
     sent = ServiceRequest("intake", "POST", "/tickets", body, JSON)
-    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 
 @router.post("/tickets/{ticket_id}/attachments", status_code=201, tags=["field app"])
@@ -65,7 +65,7 @@ async def attach(
     content_type = request.headers.get("content-type", "")
     path = f"/tickets/{ticket_id}/attachments"
     sent = ServiceRequest("intake", "POST", path, await request.body(), content_type)
-    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 
 # Last: the fixed paths above (attachments) are not commands.
@@ -79,7 +79,7 @@ async def ticket_command(
     path = f"/work-orders/{ticket_id}/{command.value}"
     body = await request.body()
     sent = ServiceRequest("dispatch", "POST", path, body, JSON if body else "", if_match=if_match)
-    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 
 FILE: dict[int | str, dict[str, Any]] = {
@@ -93,7 +93,7 @@ async def download(ticket_id: str, attachment_id: str, ctx: Ctx, who: Who) -> Re
     require(who, STAFF)
     await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
     path = f"/tickets/{ticket_id}/attachments/{attachment_id}"
-    return _response(await forwarding.send(ServiceRequest("intake", "GET", path), who, None,
+    return as_response(await forwarding.send(ServiceRequest("intake", "GET", path), who, None,
                                            ctx.forwarding))  # fmt: skip
 
 
@@ -103,7 +103,7 @@ async def _on_ticket(
     await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
     path = f"/work-orders/{ticket_id}/{command}"
     sent = ServiceRequest("dispatch", method, path, if_match=if_match)
-    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, None, ctx.forwarding))
 
 
 def _in_tenant(body: bytes, tenant: str) -> bytes:
@@ -121,5 +121,5 @@ def _in_tenant(body: bytes, tenant: str) -> bytes:
     return json.dumps(submission | {"tenant_id": tenant}).encode()
 
 
-def _response(reply: forwarding.StoredReply) -> Response:
+def as_response(reply: forwarding.StoredReply) -> Response:
     return Response(reply.body, status_code=reply.status, media_type=reply.content_type)

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Request, Response
 from services.gateway.app import forwarding
 from services.gateway.app.ports import ServiceRequest
 from services.gateway.domain.callers import REPORT_READERS, Role, require
-from services.gateway.domain.qc_states import InspectionAction, InspectionState
-from services.gateway.entrypoints.commands_http import JSON, IdempotencyKey
+from services.gateway.domain.qc_states import InspectionAction
+from services.gateway.entrypoints.commands_http import JSON, IdempotencyKey, as_response
 from services.gateway.entrypoints.deps import Ctx, Tenant, Who
 from services.gateway.entrypoints.schemas import EDGE_RESPONSES
+from shared.events.qc import InspectionState
 
 router = APIRouter(tags=["quality inspection"], responses=EDGE_RESPONSES)
 VISITORS = frozenset({Role.AGENT, Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN})
@@ -26,7 +27,7 @@ async def inspections(
     require(who, REPORT_READERS)
     params = {"state": state.value, "limit": str(limit)}
     sent = ServiceRequest("qc", "GET", f"/tenants/{tenant}/inspections", params=params)
-    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, None, ctx.forwarding))
 
 
 @router.post("/inspections/{ticket_id}/{action}")
@@ -39,7 +40,7 @@ async def inspect(
     body = await request.body()
     path = f"/inspections/{ticket_id}/{action.value}"
     sent = ServiceRequest("qc", "POST", path, body, JSON if body else "")
-    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 
 @router.get("/return-visits", tags=["return visits"])
@@ -50,7 +51,7 @@ async def call_back_list(
     require(who, VISITORS)
     path = f"/tenants/{tenant}/return-visits"
     sent = ServiceRequest("qc", "GET", path, params={"limit": str(limit)})
-    return _response(await forwarding.send(sent, who, None, ctx.forwarding))
+    return as_response(await forwarding.send(sent, who, None, ctx.forwarding))
 
 
 @router.post("/return-visits/{ticket_id}/calls", tags=["return visits"])
@@ -61,8 +62,4 @@ async def call(
     await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
     body = await request.body()
     sent = ServiceRequest("qc", "POST", f"/return-visits/{ticket_id}/calls", body, JSON)
-    return _response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
-
-
-def _response(reply: forwarding.StoredReply) -> Response:
-    return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))

@@ -11,7 +11,6 @@ result. Nothing is returned twice.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from services.qc.domain.checklists import Checklist, default_checklist, misjudged, score
 from services.qc.domain.sampling import sampled
@@ -24,6 +23,7 @@ from shared.events.qc import (
     InspectionCreatedPayload,
     InspectionOutcome,
     InspectionReason,
+    InspectionState,
     InspectionSubmitted,
     InspectionSubmittedPayload,
     OverdueVerdict,
@@ -43,12 +43,6 @@ _VISIT_EVENTS: dict[type, type[EventEnvelope]] = {
     ReturnVisitCompletedPayload: ReturnVisitCompleted,
     ReturnVisitAbandonedPayload: ReturnVisitAbandoned,
 }
-
-
-class InspectionState(StrEnum):
-    OPEN = "open"
-    CLAIMED = "claimed"
-    SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True)

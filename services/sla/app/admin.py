@@ -92,13 +92,7 @@ def _merged(
 
 
 async def delete_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> int:
-    async def attempt() -> int:
-        async with new_uow() as uow:
-            if not await uow.calendars.delete(tenant_id):
-                raise NotFound(f"tenant {tenant_id} has no calendar of its own")
-            return await _recompute_later(uow, tenant_id)
-
-    return await retry_transient(attempt)
+    return await retry_transient(partial(_delete_own, tenant_id, "calendar", new_uow))
 
 
 async def get_policies(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[tuple[Policy, ...], bool]:
@@ -117,13 +111,16 @@ async def put_policies(tenant_id: str, policies: Sequence[Policy], new_uow: NewU
 
 
 async def delete_policies(tenant_id: str, new_uow: NewUnitOfWork) -> int:
-    async def attempt() -> int:
-        async with new_uow() as uow:
-            if not await uow.policies.delete(tenant_id):
-                raise NotFound(f"tenant {tenant_id} has no policies of its own")
-            return await _recompute_later(uow, tenant_id)
+    return await retry_transient(partial(_delete_own, tenant_id, "policies", new_uow))
 
-    return await retry_transient(attempt)
+
+async def _delete_own(tenant_id: str, what: str, new_uow: NewUnitOfWork) -> int:
+    """Back to the defaults: delete the tenant's own calendar or policies."""
+    async with new_uow() as uow:
+        repository = uow.calendars if what == "calendar" else uow.policies
+        if not await repository.delete(tenant_id):
+            raise NotFound(f"tenant {tenant_id} has no {what} of its own")
+        return await _recompute_later(uow, tenant_id)
 
 
 async def _recompute_later(uow: SlaUnitOfWork, tenant_id: str) -> int:

@@ -88,6 +88,7 @@ async def test_registering_in_another_tenant_is_refused_before_it_reaches_intake
     requester = issuer.headers(acme, ["requester"], username="ivan")
     requester_list = await client.get("/tickets", headers=requester)
     requester_reads = await client.get("/tickets/a-1", headers=requester)
+    requester_cancels = await client.post("/tickets/a-1/cancel", headers=requester, json={})
     requester_report = await client.get(
         "/reports/tickets", headers=requester,
         params={"by": "day", "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"},
@@ -99,6 +100,7 @@ async def test_registering_in_another_tenant_is_refused_before_it_reaches_intake
     # A requester lists and reads only what they submitted (a-1 came from upstream).
     assert requester_list.json()["items"] == []
     assert requester_reads.status_code == 404
+    assert requester_cancels.status_code == 404  # refused before it reaches dispatch
     assert requester_report.status_code == 403
     assert "supervisor" in requester_report.json()["detail"]["allowed_roles"]
 

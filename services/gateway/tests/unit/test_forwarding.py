@@ -100,6 +100,11 @@ async def test_another_tenants_ticket_is_not_found_as_if_it_did_not_exist():
     with pytest.raises(NotFound):
         await forwarding.ticket_in_scope("t-404", ENGINEER, uow)
     assert await forwarding.ticket_in_scope("t-1", platform, uow) == "globex"
+    requester = Caller("u-3", "ivan", "globex", frozenset({Role.REQUESTER}))
+    with pytest.raises(NotFound):  # not one they submitted
+        await forwarding.ticket_in_scope("t-1", requester, uow)
+    uow.views.docs["t-1"]["submitted_by"] = "ivan"
+    assert await forwarding.ticket_in_scope("t-1", requester, uow) == "globex"
 
 
 def _print() -> str:
