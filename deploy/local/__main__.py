@@ -39,9 +39,14 @@ from deploy.local.supervise import Supervisor
 RUN_DIR = LOCAL / "run"
 KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT = 9092, 9093, 27017, 8080
 SUPERVISE_INTERVAL_S = 1.0
-SERVICE_PORTS = {"gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003, "qc": 8004}
+SERVICE_PORTS = {
+    "gateway": 8000, "intake": 8001, "dispatch": 8002, "sla": 8003, "qc": 8004, "notify": 8005,
+}  # fmt: skip
+# notify's outbox for people: SMS as JSON lines, e-mail as .eml files from a local SMTP server.
+MAIL_PORT, NOTIFY_DIR = 8025, LOCAL / "notify"
 KEYCLOAK = KeycloakConfig(KEYCLOAK_PORT)
-ALL_PORTS = (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT, *SERVICE_PORTS.values())
+ALL_PORTS = (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT, MAIL_PORT,
+             *SERVICE_PORTS.values())  # fmt: skip
 # Keycloak builds itself on every development-mode start: about a minute on two cores.
 KEYCLOAK_STARTUP_S = 300.0
 DEMO_ROLES = (
@@ -113,7 +118,17 @@ def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedPro
     }
     envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": DEMO_ASSIGNMENT_RULES}
     envs["gateway"] |= {"TICKETFLOW_OIDC_ISSUER": KEYCLOAK.issuer}
-    processes = start_services(envs, RUN_DIR / "logs")
+    envs["notify"] |= {
+        "TICKETFLOW_SMS_PROVIDER": "file", "TICKETFLOW_SMS_FILE": str(NOTIFY_DIR / "sms.jsonl"),
+        "TICKETFLOW_SMTP_HOST": "127.0.0.1", "TICKETFLOW_SMTP_PORT": str(MAIL_PORT),
+    }  # fmt: skip
+    mail = ManagedProcess(
+        "mail", [sys.executable, "-m", "deploy.local.mail_catcher", str(NOTIFY_DIR / "mail"),
+                 str(MAIL_PORT)], RUN_DIR / "logs" / "mail.log",
+    )  # fmt: skip
+    mail.start()
+    running.callback(mail.stop)
+    processes = [mail, *start_services(envs, RUN_DIR / "logs")]
     for process in processes:
         running.callback(process.stop)
     return processes
@@ -132,6 +147,8 @@ def _announce(endpoints: Endpoints, with_services: bool) -> None:
         )
         for name, port in SERVICE_PORTS.items():
             print(f"{name:<8} http://127.0.0.1:{port}/docs")
+        print(f"messages notify sent: SMS in {NOTIFY_DIR / 'sms.jsonl'}, e-mail in "
+              f"{NOTIFY_DIR / 'mail'} (SMTP on 127.0.0.1:{MAIL_PORT})")  # fmt: skip
         _announce_sign_in()
     print(f"logs in {RUN_DIR / 'logs'}; Ctrl-C stops everything.", flush=True)
 

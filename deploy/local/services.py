@@ -11,7 +11,7 @@ from deploy.local.infra import Endpoints
 from deploy.local.paths import ROOT
 from deploy.local.process import ManagedProcess
 
-SERVICES = ("intake", "dispatch", "sla", "qc", "gateway")
+SERVICES = ("intake", "dispatch", "sla", "qc", "notify", "gateway")
 STARTUP_TIMEOUT_S = 60.0
 
 

@@ -8,13 +8,14 @@ from pydantic import Field, TypeAdapter, ValidationError
 from shared.events.dispatch import DISPATCH_EVENTS
 from shared.events.envelope import EventEnvelope, UnknownEvent
 from shared.events.intake import INTAKE_EVENTS
+from shared.events.notify import NOTIFY_EVENTS
 from shared.events.qc import QC_EVENTS
 from shared.events.sla import SLA_EVENTS
 
 log = logging.getLogger(__name__)
 
 EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
-    INTAKE_EVENTS + DISPATCH_EVENTS + SLA_EVENTS + QC_EVENTS
+    INTAKE_EVENTS + DISPATCH_EVENTS + SLA_EVENTS + QC_EVENTS + NOTIFY_EVENTS
 )
 EVENT_TYPES: frozenset[str] = frozenset(
     cls.model_fields["event_type"].default for cls in EVENT_CLASSES

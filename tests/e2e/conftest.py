@@ -41,6 +41,11 @@ def stack(
         "TICKETFLOW_DISPATCH_URL": f"http://127.0.0.1:{ports['dispatch']}",
         "TICKETFLOW_QC_URL": f"http://127.0.0.1:{ports['qc']}",
     }
+    # No SMTP server in the stack: e-mail deliveries fail visibly ("no email provider").
+    envs["notify"] |= {
+        "TICKETFLOW_SMTP_HOST": "",
+        "TICKETFLOW_SMS_FILE": str(tmp_path_factory.mktemp("notify") / "sms.jsonl"),
+    }
     processes = start_services(envs, tmp_path_factory.mktemp("logs"))
     yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for process in reversed(processes):

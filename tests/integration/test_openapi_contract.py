@@ -23,6 +23,8 @@ from services.gateway.bootstrap import create_app as gateway_app
 from services.gateway.settings import GatewaySettings
 from services.intake.bootstrap import create_app as intake_app
 from services.intake.settings import IntakeSettings
+from services.notify.bootstrap import create_app as notify_app
+from services.notify.settings import NotifySettings
 from services.qc.bootstrap import create_app as qc_app
 from services.qc.settings import QcSettings
 from services.sla.bootstrap import create_app as sla_app
@@ -40,6 +42,7 @@ SERVICES: dict[str, tuple[type[Any], Any]] = {
     "dispatch": (DispatchSettings, dispatch_app),
     "sla": (SlaSettings, sla_app),
     "qc": (QcSettings, qc_app),
+    "notify": (NotifySettings, notify_app),
     "gateway": (GatewaySettings, gateway_app),
 }
 

@@ -18,12 +18,19 @@ from services.gateway.bootstrap import create_app as gateway_app
 from services.gateway.settings import GatewaySettings
 from services.intake.bootstrap import create_app as intake_app
 from services.intake.settings import IntakeSettings
+from services.notify.bootstrap import create_app as notify_app
+from services.notify.settings import NotifySettings
 from services.qc.bootstrap import create_app as qc_app
 from services.qc.settings import QcSettings
 from services.sla.bootstrap import create_app as sla_app
 from services.sla.settings import SlaSettings
 from shared.events import Topics
-from shared.events.dispatch import TicketClosed, TicketClosedPayload
+from shared.events.dispatch import (
+    TicketAssigned,
+    TicketAssignedPayload,
+    TicketClosed,
+    TicketClosedPayload,
+)
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
@@ -101,6 +108,23 @@ async def qc_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref
     assert view["state"] == "open"
 
 
+async def notify_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str) -> None:
+    person = {"email": "li.wei@example.cn", "on_duty": True}
+    await ok(client.put("/tenants/acme/people/li.wei", json=person, headers=ADMIN))
+    reg = ticket_registered(ref)
+    assigned = TicketAssigned(
+        occurred_at=reg.occurred_at, producer="dispatch", tenant_id="acme", ticket_id=ref,
+        payload=TicketAssignedPayload(assignee="li.wei", reason="on duty"),
+    )  # fmt: skip
+    await publish_in_order(bootstrap, topics.intake_events, reg)
+    await publish_in_order(bootstrap, topics.dispatch_events, assigned)
+    told = await eventually(
+        lambda: client.get(f"/tickets/{ref}/notifications"),
+        lambda r: any(d["recipient"] == "li.wei" for d in r.json()),
+    )
+    assert {d["channel"] for d in told.json() if d["recipient"] == "li.wei"} == {"sms", "email"}
+
+
 @dataclass(frozen=True)
 class Service:
     settings_class: type[Any]
@@ -114,6 +138,7 @@ SERVICES = {
     "dispatch": Service(DispatchSettings, dispatch_app, dispatch_step),
     "sla": Service(SlaSettings, sla_app, sla_step),
     "qc": Service(QcSettings, qc_app, qc_step),
+    "notify": Service(NotifySettings, notify_app, notify_step),
     "gateway": Service(GatewaySettings, gateway_app, gateway_step, signed_in=True),
 }
 

@@ -117,4 +117,10 @@ def test_every_event_class_parses_back_to_itself_by_its_type():
     for cls in EVENT_CLASSES:
         event_type = cls.model_fields["event_type"].default
         assert event_type.count(".") == 1, event_type
-        assert cls.topic_attr in {"intake_events", "dispatch_events", "sla_events", "qc_events"}
+        assert cls.topic_attr in {
+            "intake_events",
+            "dispatch_events",
+            "sla_events",
+            "qc_events",
+            "notify_events",
+        }

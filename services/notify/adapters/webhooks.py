@@ -1,0 +1,105 @@
+"""Webhooks: a tenant's events POSTed, signed, to the URL of its subscription."""
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import httpx
+
+from services.notify.domain.channels import Message, SendFailed, Sent
+from services.notify.domain.webhooks import SIGNATURE_HEADER, sign, temporary_status
+
+DELIVERY_HEADER = "X-Ticketflow-Delivery"
+USER_AGENT = "ticketflow-notify"
+# Receivers are the tenants' servers, not ours: read no more of an error answer than the
+# excerpt kept for the delivery's reason, however much they send.
+_EXCERPT_BYTES = 500
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= _EXCERPT_BYTES:
+                break
+    except httpx.HTTPError:
+        # The status already is the answer; the body is only a hint for the reason, and a
+        # receiver that breaks off while sending it changes nothing about that answer.
+        pass
+    return b"".join(chunks)[:_EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
+def _refusal(status: int, excerpt: str) -> SendFailed:
+    if 300 <= status <= 399:
+        return SendFailed(
+            f"webhook receiver redirected ({status}); redirects are not followed",
+            permanent=True,
+        )
+    return SendFailed(
+        f"webhook receiver answered {status}: {excerpt}", permanent=not temporary_status(status)
+    )
+
+
+class WebhookSender:
+    """One POST per delivery, body as rendered (the event as JSON), signed with the
+    subscription's key. ``X-Ticketflow-Delivery`` is the same on every attempt, so a
+    receiver can drop a resend after a crash.
+
+    Redirects are not followed: the signed body would go to a place the tenant did not
+    register, possibly another party's, and a replay within the tolerance would pass there.
+    A 3xx fails permanently; the tenant fixes the URL of the subscription."""
+
+    def __init__(self, timeout_s: float = 10.0, clock: Callable[[], float] = time.time) -> None:
+        self._timeout_s = timeout_s
+        self._clock = clock
+        # Constructing a client opens nothing; connections are made (and pooled) on use.
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    async def send(self, message: Message) -> Sent:
+        body = message.body.encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            DELIVERY_HEADER: message.delivery_id,
+            SIGNATURE_HEADER: self._signature(message, body),
+        }
+        status, excerpt = await self._post(message.address, body, headers)
+        if not 200 <= status <= 299:
+            raise _refusal(status, excerpt)
+        return Sent()
+
+    def _signature(self, message: Message, body: bytes) -> str:
+        secret, key_id = message.signing_secret, message.signing_key_id
+        if not secret or not key_id:
+            # Sending unsigned would teach receivers to accept unsigned requests.
+            raise SendFailed("the webhook has no signing key", permanent=True)
+        try:
+            return sign(secret, key_id, int(self._clock()), body)
+        except ValueError as exc:
+            raise SendFailed(f"cannot sign the webhook: {exc}", permanent=True) from exc
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        try:
+            # httpx's timeout bounds each read; this bounds the whole exchange, so a
+            # receiver trickling its answer cannot hold a sender slot.
+            async with (
+                asyncio.timeout(self._timeout_s),
+                self._client.stream("POST", url, content=body, headers=headers) as response,
+            ):
+                excerpt = "" if response.is_success else await _excerpt(response)
+                return response.status_code, excerpt
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise SendFailed(f"webhook URL unusable: {exc}", permanent=True) from exc
+        except (httpx.HTTPError, OSError) as exc:  # TimeoutError is an OSError
+            raise SendFailed(
+                f"webhook receiver unreachable: {type(exc).__name__}: {exc}", permanent=False
+            ) from exc
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

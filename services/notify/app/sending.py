@@ -1,0 +1,192 @@
+"""The sender loop: claim due deliveries, render and send each, record the outcome.
+
+A claim is a lease: a sender that dies mid-attempt loses its deliveries when the lease runs
+out and another (or the restarted one) tries them again — so a provider may see a message
+twice after a crash, recognisable by its delivery id, but no pending delivery is lost.
+Retries are persisted as the delivery's ``next_attempt_at``: a restart neither loses nor
+repeats them early.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from services.notify.app.ports import (
+    DeliveryQueue,
+    NewUnitOfWork,
+    NotifyUnitOfWork,
+    Renderer,
+    Senders,
+)
+from services.notify.domain.channels import Channel, Message, SendFailed, Sent
+from services.notify.domain.deliveries import Delivery, RetryPolicy
+from services.notify.domain.rendering import Kind, TemplateFailed
+from shared.clock import Clock
+from shared.failures import log_round_failure
+from shared.retry import retry_transient
+
+log = logging.getLogger(__name__)
+# A ticket event seen before the ticket's registration (they come on two topics): its
+# notice waits this long for the number before it is sent without one.
+REGISTRATION_GRACE = timedelta(seconds=60)
+REGISTRATION_WAIT = timedelta(seconds=5)
+PAUSED_WAIT = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Postponed:
+    until: datetime
+    reason: str
+
+
+Outcome = Sent | SendFailed | Postponed
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    lease_s: float = 120.0
+    batch_size: int = 50
+    concurrency: int = 8
+    poll_interval_s: float = 1.0
+
+
+class DeliverySender:
+    def __init__(
+        self, new_uow: NewUnitOfWork, queue: DeliveryQueue, senders: Senders,
+        renderer: Renderer, clock: Clock, owner: str, config: SenderConfig | None = None,
+    ) -> None:  # fmt: skip
+        self._new_uow, self._queue, self._senders = new_uow, queue, senders
+        self._renderer, self._clock, self._owner = renderer, clock, owner
+        self._config = config or SenderConfig()
+        self._slots = asyncio.Semaphore(self._config.concurrency)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something became due now (a delivery was queued): look at once."""
+        self._wake.set()
+
+    async def send_due(self) -> int:
+        """One round: how many deliveries were attempted."""
+        now, config = self._clock.now(), self._config
+        claim = f"{self._owner}/{uuid4().hex}"
+        lease_until = now + timedelta(seconds=config.lease_s)
+        ids = await self._queue.claim(claim, now, lease_until, config.batch_size)
+        results = await asyncio.gather(
+            *(self._attempt(i, claim) for i in ids), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            # The others are recorded; these stay claimed and are due again after the lease.
+            raise failures[0]
+        return len(ids)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                done = await self.send_due()
+            except Exception as error:  # noqa: BLE001 - logged; the lease brings them back
+                log_round_failure(log, "notification round", error)
+                done = 0
+            if done < self._config.batch_size:
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        self._wake.clear()
+        waiting = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait(waiting, timeout=self._config.poll_interval_s,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        for task in waiting:
+            task.cancel()
+
+    async def _attempt(self, delivery_id: str, claim: str) -> None:
+        async with self._slots:
+            async with self._new_uow() as uow:
+                delivery = await uow.deliveries.get(delivery_id)
+                if delivery is None or delivery.claim != claim:
+                    return
+                prepared = await self._prepare(uow, delivery)
+            outcome = await self._send(prepared) if isinstance(prepared, Message) else prepared
+            await retry_transient(lambda: self._record(delivery_id, claim, outcome))
+
+    async def _send(self, message: Message) -> Sent | SendFailed:
+        try:
+            return await self._senders[message.channel].send(message)
+        except SendFailed as failed:
+            return failed
+
+    async def _prepare(self, uow: NotifyUnitOfWork, d: Delivery) -> Message | Outcome:
+        if d.channel is Channel.WEBHOOK:
+            return await self._webhook(uow, d)
+        if d.channel not in self._senders:
+            return SendFailed(f"no {d.channel.value} provider is configured", permanent=True)
+        ctx = dict(d.context)
+        ticket = dict(ctx["ticket"])
+        if ticket.get("number") is None:
+            known = await uow.tickets.get(d.ticket_id)
+            ticket["number"] = known.get("number") if known else None
+            ticket["subject"] = ticket.get("subject") or (known.get("subject") if known else None)
+        now = self._clock.now()
+        if ticket["number"] is None and now - d.created_at < REGISTRATION_GRACE:
+            return Postponed(now + REGISTRATION_WAIT, "waiting for the ticket's registration")
+        ticket["number"] = ticket["number"] or d.ticket_id
+        return await self._rendered(uow, d, ctx | {"ticket": ticket})
+
+    async def _rendered(
+        self, uow: NotifyUnitOfWork, d: Delivery, ctx: dict[str, Any]
+    ) -> Message | Outcome:
+        kind = Kind(d.kind)
+        override = await uow.templates.get(d.tenant_id, kind, d.channel, d.language)
+        try:
+            text = self._renderer.render(kind, d.channel, d.language, ctx, override)
+        except TemplateFailed as error:
+            return SendFailed(f"template: {error}", permanent=True)
+        return Message(d.delivery_id, d.channel, d.address or "", text.body, d.tenant_id,
+                       d.ticket_id, subject=text.subject)  # fmt: skip
+
+    async def _webhook(self, uow: NotifyUnitOfWork, d: Delivery) -> Message | Outcome:
+        sub = await uow.subscriptions.get(d.subscription_id or "")
+        if sub is None:
+            return SendFailed("the subscription was deleted", permanent=True)
+        if sub.paused:
+            return Postponed(self._clock.now() + PAUSED_WAIT, "the subscription is paused")
+        body = json.dumps(d.context["event"], ensure_ascii=False, separators=(",", ":"))
+        return Message(d.delivery_id, Channel.WEBHOOK, sub.url, body, d.tenant_id, d.ticket_id,
+                       signing_key_id=sub.key_id, signing_secret=sub.secret)  # fmt: skip
+
+    async def _record(self, delivery_id: str, claim: str, outcome: Outcome) -> None:
+        async with self._new_uow() as uow:
+            delivery = await uow.deliveries.get(delivery_id)
+            if delivery is None or delivery.claim != claim:
+                return  # the lease ran out and another attempt owns it now
+            now = uow.now()
+            if isinstance(outcome, Postponed):
+                delivery.postpone(outcome.until, outcome.reason)
+            elif isinstance(outcome, Sent):
+                delivery.succeeded(outcome, now)
+            else:
+                delivery.failed(outcome, now, self._config.retry)
+            await self._judge_subscription(uow, delivery, outcome)
+            await uow.deliveries.save(delivery)
+            uow.publish(*delivery.events)
+            await uow.commit()
+
+    async def _judge_subscription(
+        self, uow: NotifyUnitOfWork, delivery: Delivery, outcome: Outcome
+    ) -> None:
+        if delivery.subscription_id is None or isinstance(outcome, Postponed):
+            return
+        sub = await uow.subscriptions.get(delivery.subscription_id)
+        if sub is None:
+            return
+        if isinstance(outcome, Sent):
+            sub.delivered()
+        else:
+            sub.failed(outcome.reason)
+        await uow.subscriptions.save(sub)
