@@ -65,7 +65,13 @@ def create_app(
         reports=MongoReports(kit.db),
     )
     kit.subscribe(
-        [topics.intake_events, topics.dispatch_events, topics.sla_events, topics.qc_events],
+        [
+            topics.intake_events,
+            topics.dispatch_events,
+            topics.sla_events,
+            topics.qc_events,
+            topics.notify_events,
+        ],
         CONSUMER_GROUP,
         kafka.ticket_events(ctx),
         batched=True,

@@ -17,6 +17,7 @@ from services.gateway.domain.search import document_tokens
 from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
 from shared.events import dispatch as d
 from shared.events import intake as i
+from shared.events import notify as n
 from shared.events import qc as q
 from shared.events import sla as s
 from shared.events.vocabulary import TicketStatus
@@ -41,6 +42,7 @@ class ViewChange:
     facts: Fields = field(default_factory=dict)
     aspects: dict[str, Fields] = field(default_factory=dict)
     entry: Fields | None = None
+    touches: bool = True  # moves ``updated_at`` (a notification's status does not)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate
     apply, so a redelivered event writes what it wrote the first time."""
     fields = {**change.facts, "tenant_id": change.tenant_id}
     applied: dict[str, datetime] = {}
-    aspects = change.aspects | {"updated": {"updated_at": change.at}}
+    aspects = change.aspects | ({"updated": {"updated_at": change.at}} if change.touches else {})
     for aspect, values in aspects.items():
         last = stamps.get(aspect)
         if last is None or last <= change.at:
@@ -111,6 +113,9 @@ def detail(view: Mapping[str, Any], internal: bool = True) -> Fields:
 
 
 def _internal(entry: Fields) -> bool:
+    """Internal comments, and to whom the desk sent what."""
+    if entry["type"] == "notification.status_changed":
+        return True
     return entry["type"] == "ticket.commented" and entry["details"].get("visibility") == "internal"
 
 
@@ -289,6 +294,13 @@ def visit_completed(event: q.ReturnVisitCompleted) -> ViewChange:
     return _change(event, {"satisfaction": p.satisfaction, "dissatisfied": p.dissatisfied})
 
 
+def notified(event: n.NotificationStatusChanged) -> ViewChange:
+    """ "SMS to li.wei sent 10:02": one history line per status a delivery takes; the
+    ticket itself did not change."""
+    return ViewChange(event.ticket_id, event.tenant_id, event.occurred_at,
+                      entry=history_entry(event), touches=False)  # fmt: skip
+
+
 def quarantined(event: i.TicketQuarantined) -> ViewChange:
     return _change(event, status={"status": TicketStatus.QUARANTINED.value})
 
@@ -328,6 +340,7 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     q.ReturnVisitAttempted: _change,
     q.ReturnVisitCompleted: visit_completed,
     q.ReturnVisitAbandoned: _change,
+    n.NotificationStatusChanged: notified,
 }
 
 

@@ -249,3 +249,26 @@ async def test_quality_inspection_shows_in_the_view_and_the_history_in_any_order
     assert doc["qc"] == {"state": "submitted", "score": 90.0, "passed": True, "inspector": "qian"}
     types = [h["type"] for h in projection.detail(doc)["history"]]
     assert types == ["ticket.registered", "qc.inspection_created", "qc.inspection_submitted"]
+
+
+async def test_a_notification_status_is_a_history_line_that_does_not_touch_the_ticket():
+    from shared.events.notify import (
+        DeliveryStatus,
+        NotificationStatusChanged,
+        NotificationStatusChangedPayload,
+    )
+
+    sent = NotificationStatusChanged(
+        occurred_at=_later(9), tenant_id="acme", ticket_id="t-1",
+        payload=NotificationStatusChangedPayload(
+            delivery_id="d-1", channel="sms", recipient="li.wei", kind="ticket_transferred",
+            status=DeliveryStatus.SENT, attempt=1,
+        ),
+    )  # fmt: skip
+    before = await _apply_all(workflow())
+    after = await _apply_all([*workflow(), sent])
+    assert after["updated_at"] == before["updated_at"]
+    line = projection.history(after["timeline"])[-1]
+    assert (line["type"], line["details"]["recipient"], line["details"]["status"]) == (
+        "notification.status_changed", "li.wei", "sent",
+    )  # fmt: skip
