@@ -1,4 +1,5 @@
-"""What every service's operator routes share: the admin check and a choice of ids."""
+"""What services' routes share: the actor the gateway set, the admin check, a choice of
+ids."""
 
 from typing import Annotated
 
@@ -6,6 +7,7 @@ from fastapi import Depends, Header
 from pydantic import BaseModel, Field
 
 from shared.errors import Forbidden
+from shared.events import Actor
 
 ADMIN = "admin"
 
@@ -16,6 +18,17 @@ class Chosen(BaseModel):
     ids: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
         default_factory=list, max_length=1000
     )
+
+
+def header_actor(
+    x_actor_id: Annotated[str, Header(min_length=1, max_length=100)],
+    x_actor_role: Annotated[str, Header(min_length=1, max_length=50)],
+) -> Actor:
+    """Set by the gateway from the verified token."""
+    return Actor(id=x_actor_id, role=x_actor_role)
+
+
+HeaderActor = Annotated[Actor, Depends(header_actor)]
 
 
 def _admin(

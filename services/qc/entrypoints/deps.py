@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from services.qc.app.context import QcContext
-from shared.events import Actor
+from shared.admin import HeaderActor
 
 
 def context(request: Request) -> QcContext:
@@ -13,13 +13,5 @@ def context(request: Request) -> QcContext:
     return ctx
 
 
-def actor(
-    x_actor_id: Annotated[str, Header(min_length=1, max_length=100)],
-    x_actor_role: Annotated[str, Header(min_length=1, max_length=50)],
-) -> Actor:
-    """Set by the gateway from the verified token."""
-    return Actor(id=x_actor_id, role=x_actor_role)
-
-
 Ctx = Annotated[QcContext, Depends(context)]
-Who = Annotated[Actor, Depends(actor)]
+Who = HeaderActor
