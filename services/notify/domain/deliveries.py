@@ -12,7 +12,6 @@ from uuid import NAMESPACE_URL, uuid5
 
 from services.notify.domain.channels import Channel, SendFailed, Sent
 from services.notify.domain.webhooks import backoff_s
-from shared.events import Actor
 from shared.events.notify import (
     DeliveryStatus,
     NotificationStatusChanged,
@@ -97,7 +96,6 @@ class Delivery:
     def _changed(self, at: datetime) -> None:
         self.events.append(NotificationStatusChanged(
             occurred_at=at, tenant_id=self.tenant_id, ticket_id=self.ticket_id,
-            actor=Actor(id="notify", role="system"),
             payload=NotificationStatusChangedPayload(
                 delivery_id=self.delivery_id, channel=self.channel.value,
                 recipient=self.recipient, kind=self.kind, status=self.status,
