@@ -22,6 +22,12 @@ _MAX_REPEAT = 2000
 
 
 @cache
+def _read(path: Path) -> str:
+    # Shipped files change only with a release: read each once, not on every delivery.
+    return path.read_text("utf-8")
+
+
+@cache
 def _labels(language: str) -> Mapping[str, str]:
     labels: dict[str, str] = json.loads((TEMPLATES / language / "labels.json").read_text("utf-8"))
     return labels
@@ -76,7 +82,7 @@ class JinjaRenderer:
 
     def shipped(self, kind: Kind, channel: Channel, language: str) -> str:
         self._check(channel, language)
-        return (self._root / language / f"{kind.value}.{channel.value}.j2").read_text("utf-8")
+        return _read(self._root / language / f"{kind.value}.{channel.value}.j2")
 
     def render(
         self, kind: Kind, channel: Channel, language: str, ctx: Mapping[str, Any],
