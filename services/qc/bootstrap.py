@@ -3,9 +3,10 @@
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from services.qc.adapters import template_library
 from services.qc.adapters.mongo import INDEXES, QcMongoUnitOfWork
 from services.qc.app.context import QcContext
-from services.qc.entrypoints import http, kafka
+from services.qc.entrypoints import http, http_appeals, kafka
 from services.qc.settings import QcSettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -19,7 +20,7 @@ def create_app(
     """The service as an ASGI app; its lifespan starts and stops everything it uses."""
     kit = ServiceKit(settings, clock, span_exporter)
     topics = kit.topics
-    ctx = QcContext(new_uow=kit.units_of_work(QcMongoUnitOfWork))
+    ctx = QcContext(new_uow=kit.units_of_work(QcMongoUnitOfWork), library=template_library.load())
     kit.subscribe(
         [topics.intake_events, topics.dispatch_events, topics.sla_events],
         CONSUMER_GROUP,
@@ -28,7 +29,7 @@ def create_app(
     )
     return kit.app(
         context=ctx,
-        routers=[http.router],
+        routers=[http.router, http_appeals.router],
         indexes=INDEXES,
-        produces=[topics.qc_events, topics.upstream_returns],
+        produces=[topics.qc_events, topics.upstream_returns, topics.upstream_submissions],
     )

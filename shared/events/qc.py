@@ -138,7 +138,63 @@ class ReturnVisitAbandoned(_Inspected):
     payload: ReturnVisitAbandonedPayload
 
 
+class ResponsibilityJudgedPayload(Frozen):
+    """判责: who is responsible for a complaint. A new judgement of the same ticket (after
+    an appeal reassigned it) replaces the previous one and opens its own appeal window."""
+
+    judgement_id: str = Field(min_length=1, max_length=64)
+    judge: str
+    unit: str = Field(min_length=1, max_length=100)  # the organisation unit judged
+    station: str | None = Field(default=None, max_length=100)
+    person: str | None = Field(default=None, max_length=100)
+    category: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=4000)
+    appealable: bool = True
+
+
+class ResponsibilityJudged(_Inspected):
+    event_type: Literal["qc.responsibility_judged"] = "qc.responsibility_judged"
+    payload: ResponsibilityJudgedPayload
+
+
+class AppealFiledPayload(Frozen):
+    """申诉: the judged unit's appeal, its text filled in from a template of the library."""
+
+    judgement_id: str
+    appellant: str
+    unit: str
+    reason_category: str
+    template_id: str | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class AppealFiled(_Inspected):
+    event_type: Literal["qc.appeal_filed"] = "qc.appeal_filed"
+    payload: AppealFiledPayload
+
+
+class AppealDecision(StrEnum):
+    UPHELD = "upheld"  # the judgement stands
+    NO_RESPONSIBILITY = "no_responsibility"  # 改判: nobody is responsible
+    REASSIGNED = "reassigned"  # 改判: another unit is; a new judgement follows
+
+
+class AppealDecidedPayload(Frozen):
+    judgement_id: str
+    reviewer: str
+    decision: AppealDecision
+    reason: str = Field(min_length=1, max_length=4000)
+    new_unit: str | None = None
+    new_person: str | None = None
+
+
+class AppealDecided(_Inspected):
+    event_type: Literal["qc.appeal_decided"] = "qc.appeal_decided"
+    payload: AppealDecidedPayload
+
+
 QC_EVENTS: tuple[type[EventEnvelope], ...] = (
     InspectionCreated, InspectionSubmitted, ReturnVisitAttempted, ReturnVisitCompleted,
-    ReturnVisitAbandoned,
+    ReturnVisitAbandoned, ResponsibilityJudged, AppealFiled, AppealDecided,
 )  # fmt: skip

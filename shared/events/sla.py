@@ -16,6 +16,14 @@ class SlaMetric(StrEnum):
     RESPONSE = "response"  # registered → accepted
     TRANSFER = "transfer"  # registered → first transfer/dispatch action
     RESOLUTION = "resolution"  # registered → resolved
+    INSPECTION = "inspection"  # qc: inspection created → submitted (质检时限)
+    APPEAL = "appeal"  # qc: responsibility judged → appeal filed (the window to appeal)
+
+    @property
+    def handles_the_ticket(self) -> bool:
+        """Whether the metric times the ticket's handling (a breach makes the ticket
+        overdue) rather than quality control's work after closure."""
+        return self in (SlaMetric.RESPONSE, SlaMetric.TRANSFER, SlaMetric.RESOLUTION)
 
 
 class _Timed(EventEnvelope):

@@ -16,7 +16,8 @@ def registered(event: TicketRegistered) -> Change:
     def change(case: QcCase) -> None:
         case.registration = Registration(
             p.number, p.source.value, p.source_system, p.external_ref, p.registered_at,
-            p.type.value,
+            p.type.value, p.subject, p.contact.model_dump() if p.contact else None,
+            p.account_id, p.service,
         )  # fmt: skip
 
     return change
@@ -43,7 +44,12 @@ def closed(event: d.TicketClosed) -> Change:
 
 
 def breached(event: s.SlaBreached) -> Change:
+    metric = event.payload.metric
+
     def change(case: QcCase) -> None:
-        case.breached = True
+        if metric.handles_the_ticket:
+            case.breached = True
+        elif metric is s.SlaMetric.APPEAL:
+            case.close_appeal_window(event.payload.due_at)
 
     return change

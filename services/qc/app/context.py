@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from services.qc.app.ports import NewUnitOfWork
+from services.qc.app.ports import NewUnitOfWork, ShippedLibrary
 
 
 @dataclass(frozen=True)
 class QcContext:
     new_uow: NewUnitOfWork
+    library: ShippedLibrary

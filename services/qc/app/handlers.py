@@ -5,6 +5,7 @@ from uuid import UUID
 
 from services.qc.app.changes import Change
 from services.qc.app.ports import NewUnitOfWork, QcUnitOfWork
+from services.qc.domain import follow_ups
 from services.qc.domain.cases import InspectionState, QcCase, QcPolicy, Verdict
 from services.qc.domain.visits import Call
 from shared.errors import NotFound
@@ -17,7 +18,7 @@ async def policy_of(uow: QcUnitOfWork, tenant_id: str) -> QcPolicy:
     return await uow.policies.get(tenant_id) or QcPolicy()
 
 
-async def _store(uow: QcUnitOfWork, case: QcCase) -> None:
+async def store(uow: QcUnitOfWork, case: QcCase) -> None:
     await uow.cases.save(case)
     uow.publish(*case.events)
     for returned in case.returns:
@@ -36,7 +37,7 @@ async def on_ticket_event(
         case = await uow.cases.get(ticket_id) or QcCase(ticket_id, tenant_id)
         change(case)
         case.advance(await policy_of(uow, tenant_id), uow.now())
-        await _store(uow, case)
+        await store(uow, case)
 
 
 async def _inspection(uow: QcUnitOfWork, ticket_id: str) -> QcCase:
@@ -50,7 +51,7 @@ async def claim(ticket_id: str, inspector: Actor, new_uow: NewUnitOfWork) -> QcC
     async with new_uow() as uow:
         case = await _inspection(uow, ticket_id)
         case.claim(inspector)
-        await _store(uow, case)
+        await store(uow, case)
     return case
 
 
@@ -60,7 +61,7 @@ async def submit(
     async with new_uow() as uow:
         case = await _inspection(uow, ticket_id)
         case.submit(inspector, verdict, await policy_of(uow, case.tenant_id), uow.now())
-        await _store(uow, case)
+        await store(uow, case)
     return case
 
 
@@ -70,7 +71,20 @@ async def call(ticket_id: str, operator: Actor, made: Call, new_uow: NewUnitOfWo
         if case is None:
             raise NotFound(f"no return visit of ticket {ticket_id}")
         case.call(operator, made, await policy_of(uow, case.tenant_id), uow.now())
-        await _store(uow, case)
+        await store(uow, case)
+    return case
+
+
+async def follow_up(
+    ticket_id: str, operator: Actor, description: str, new_uow: NewUnitOfWork
+) -> QcCase:
+    """A dissatisfied customer's matter as a new ticket linked to this one, via intake."""
+    async with new_uow() as uow:
+        case = await uow.cases.get(ticket_id)
+        if case is None:
+            raise NotFound(f"no return visit of ticket {ticket_id}")
+        uow.submit_upstream(follow_ups.follow_up(case, operator, description))
+        await store(uow, case)
     return case
 
 

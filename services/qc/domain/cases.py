@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.qc.domain.checklists import Checklist, default_checklist, misjudged, score
+from services.qc.domain.judgements import JUDGES, Appeal, Judgement, Judging, Review, Unit
 from services.qc.domain.sampling import sampled
 from services.qc.domain.visits import Call, ReturnVisit, VisitPolicy
 from shared.errors import Conflict, Forbidden, InvalidFields, NotFound
 from shared.events import Actor, EventEnvelope
 from shared.events.dispatch import ClosureReason
 from shared.events.qc import (
+    AppealDecided,
+    AppealDecision,
+    AppealFiled,
     InspectionCreated,
     InspectionCreatedPayload,
     InspectionOutcome,
@@ -27,6 +31,7 @@ from shared.events.qc import (
     InspectionSubmitted,
     InspectionSubmittedPayload,
     OverdueVerdict,
+    ResponsibilityJudged,
     ReturnVisitAbandoned,
     ReturnVisitAbandonedPayload,
     ReturnVisitAttempted,
@@ -53,6 +58,11 @@ class Registration:
     external_ref: str
     registered_at: datetime
     type: str = "incident"
+    # Who to reach and about what, for a follow-up ticket after a dissatisfied visit.
+    subject: str = ""
+    contact: dict[str, str | None] | None = None
+    account_id: str | None = None
+    service: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class QcCase:
     outcome: InspectionOutcome | None = None
     returned: bool = False
     visit: ReturnVisit | None = None
+    judgements: list[Judgement] = field(default_factory=list)  # the last one stands
     version: int = 0
     events: list[EventEnvelope] = field(default_factory=list)
     returns: list[TicketReturned] = field(default_factory=list)
@@ -140,6 +151,52 @@ class QcCase:
             raise NotFound(f"no return visit of ticket {self.ticket_id}")
         payload = self.visit.record(call, policy.visits, now)
         self._record(_VISIT_EVENTS[type(payload)], payload, now, operator)
+
+    @property
+    def judgement(self) -> Judgement | None:
+        return self.judgements[-1] if self.judgements else None
+
+    def judge(self, judge: Actor, judging: Judging, now: datetime) -> None:
+        """判责: who is responsible for this complaint."""
+        if judge.role not in JUDGES:
+            raise Forbidden(f"role {judge.role!r} may not judge responsibility", JUDGES)
+        if self.registration is None or self.registration.type != "complaint":
+            raise Conflict(f"ticket {self.ticket_id} is not a registered complaint", [])
+        if self.judgement is not None:
+            raise Conflict(
+                f"ticket {self.ticket_id} is judged already ({self.judgement.state.value})",
+                self.judgement.allowed(),
+            )
+        self._judged(judge, judging, now)
+
+    def _judged(self, judge: Actor, judging: Judging, now: datetime) -> None:
+        judgement_id = f"{self.ticket_id}:j{len(self.judgements) + 1}"
+        self.judgements.append(Judgement.of(judgement_id, judge, judging, now))
+        self._record(ResponsibilityJudged, self.judgements[-1].judged(), now, judge)
+
+    def appeal(self, appellant: Actor, unit: Unit, appeal: Appeal, now: datetime) -> None:
+        """申诉 by a member of the judged unit, once per judgement."""
+        payload = self._standing().file(appellant, unit, appeal)
+        self._record(AppealFiled, payload, now, appellant)
+
+    def decide(self, reviewer: Actor, review: Review, now: datetime) -> None:
+        current = self._standing()
+        payload = current.decide(reviewer, review, now)
+        self._record(AppealDecided, payload, now, reviewer)
+        if review.decision is AppealDecision.REASSIGNED:
+            assert review.new_unit is not None
+            judging = Judging(review.new_unit, current.category, review.reason,
+                              person=review.new_person)  # fmt: skip
+            self._judged(reviewer, judging, now)
+
+    def close_appeal_window(self, due_at: datetime) -> None:
+        if self.judgement is not None:
+            self.judgement.close_window(due_at)
+
+    def _standing(self) -> Judgement:
+        if self.judgement is None:
+            raise NotFound(f"ticket {self.ticket_id} has no judgement of responsibility")
+        return self.judgement
 
     def _inspection_reason(self, policy: QcPolicy) -> InspectionReason | None:
         if self.closure_reason is ClosureReason.CANCELED and not policy.inspect_canceled:

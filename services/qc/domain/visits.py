@@ -52,6 +52,7 @@ class ReturnVisit:
     attempts: int = 0
     next_attempt_at: datetime | None = None
     satisfaction: int | None = None
+    followed_up_by: str | None = None  # who asked for the follow-up ticket
 
     def record(
         self, call: Call, policy: VisitPolicy, now: datetime

@@ -10,6 +10,7 @@ from services.qc.domain.cases import InspectionState
 from services.qc.entrypoints.deps import Ctx, Who
 from services.qc.entrypoints.schemas import (
     CallBody,
+    FollowUpBody,
     InspectionView,
     PolicyBody,
     VerdictBody,
@@ -65,6 +66,15 @@ async def call_back_list(
 async def call(ticket_id: str, body: CallBody, ctx: Ctx, who: Who) -> VisitView:
     """Record one call (回访): only a reached customer completes the visit."""
     return VisitView.of(await handlers.call(ticket_id, who, body.call(), ctx.new_uow))
+
+
+@router.post(
+    "/return-visits/{ticket_id}/follow-up", response_model=VisitView, tags=["return visits"]
+)
+async def follow_up(ticket_id: str, body: FollowUpBody, ctx: Ctx, who: Who) -> VisitView:
+    """A dissatisfied customer (satisfaction ≤ 2): a new ticket linked to this one, once."""
+    case = await handlers.follow_up(ticket_id, who, body.description, ctx.new_uow)
+    return VisitView.of(case)
 
 
 @router.put("/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"])

@@ -111,6 +111,10 @@ class CallBody(Body):
         return Call(self.outcome, self.satisfaction, dict(self.answers), self.next_attempt_at)
 
 
+class FollowUpBody(Body):
+    description: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
 class VisitView(BaseModel):
     ticket_id: str
     tenant_id: str
@@ -119,6 +123,7 @@ class VisitView(BaseModel):
     attempts: int
     next_attempt_at: datetime | None
     satisfaction: int | None
+    followed_up_by: str | None
 
     @classmethod
     def of(cls, case: QcCase) -> Self:
@@ -129,5 +134,5 @@ class VisitView(BaseModel):
             ticket_id=case.ticket_id, tenant_id=case.tenant_id,
             number=reg.number if reg else None, state=visit.state.value,
             attempts=visit.attempts, next_attempt_at=visit.next_attempt_at,
-            satisfaction=visit.satisfaction,
+            satisfaction=visit.satisfaction, followed_up_by=visit.followed_up_by,
         )  # fmt: skip
