@@ -32,6 +32,11 @@ DEMO_QC_POLICY = {
          "weight": 20},
     ],
 }  # fmt: skip
+# The units a complaint can be judged against (判责), and who may appeal for them (申诉).
+DEMO_UNITS = {
+    "complaints": {"name": "投诉处理组 / Complaints / Группа жалоб", "members": ["zhang.min"]},
+    "network-ops": {"name": "网络运维 / Network ops / Сетевая служба", "members": ["li.wei"]},
+}
 # The demo complaint (demo-0002) is worked to its end, so that qc has an inspection and a
 # return visit to show; its assignee comes from DEMO_ASSIGNMENT_RULES.
 COMPLAINT_STEPS = [
@@ -100,6 +105,8 @@ def close_demo_complaint(dispatch_url: str, qc_url: str, ticket_id: str) -> str:
     """Work the demo complaint to closed (once: a re-run finds it closed) and say how it is."""
     with httpx.Client(base_url=qc_url, timeout=10.0) as qc:
         qc.put("/tenants/demo/qc-policy", json=DEMO_QC_POLICY, headers=ADMIN).raise_for_status()
+        for unit_id, unit in DEMO_UNITS.items():
+            qc.put(f"/tenants/demo/units/{unit_id}", json=unit, headers=ADMIN).raise_for_status()
     order = f"/work-orders/{ticket_id}"
     with httpx.Client(base_url=dispatch_url, timeout=10.0) as dispatch:
         status = _routed(dispatch, order)

@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from services.gateway.adapters.mongo import (
     GatewayMongoUnitOfWork,
     MongoIdempotencyKeys,
+    MongoNotificationFeed,
     MongoTicketFeed,
     indexes,
 )
@@ -23,6 +24,7 @@ from services.gateway.entrypoints import (
     feed_http,
     http,
     kafka,
+    notifications_http,
     qc_http,
     reports_http,
 )
@@ -33,6 +35,7 @@ from shared.service import ServiceKit
 CONSUMER_GROUP = "gateway"
 ROUTERS = [
     http.router, commands_http.router, qc_http.router, feed_http.router, reports_http.router,
+    notifications_http.router,
 ]  # fmt: skip
 
 
@@ -62,6 +65,7 @@ def create_app(
             timedelta(seconds=settings.idempotency_stale_after_s),
         ),
         feed=MongoTicketFeed(kit.db),
+        notification_feed=MongoNotificationFeed(kit.db),
         reports=MongoReports(kit.db),
     )
     kit.subscribe(

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.notify.adapters.email import SmtpConfig, SmtpSender
+from services.notify.adapters.feed import InAppFeed
 from services.notify.adapters.mongo import INDEXES, MongoDeliveryQueue, NotifyMongoUnitOfWork
 from services.notify.adapters.sms import FileSmsSink, HttpSmsConfig, HttpSmsGateway
 from services.notify.adapters.templates import JinjaRenderer
@@ -27,7 +28,7 @@ CONSUMER_GROUP = "notify"
 def create_senders(settings: NotifySettings) -> dict[Channel, Sender]:
     """One provider per channel the settings configure; a channel without one fails its
     deliveries visibly ("no sms provider is configured")."""
-    senders: dict[Channel, Sender] = {Channel.WEBHOOK: WebhookSender()}
+    senders: dict[Channel, Sender] = {Channel.WEBHOOK: WebhookSender(), Channel.IN_APP: InAppFeed()}
     if settings.sms_provider == "file":
         senders[Channel.SMS] = FileSmsSink(Path(settings.sms_file))
     elif settings.sms_provider == "http" and settings.sms_http_url:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
+from services.sla.adapters.holiday_presets import PythonHolidays
 from services.sla.adapters.mongo import (
     INDEXES,
     MongoDueTimers,
@@ -12,6 +13,7 @@ from services.sla.adapters.mongo import (
     SlaMongoUnitOfWork,
 )
 from services.sla.app.context import SlaContext
+from services.sla.app.preset_refresh import PresetRefresher
 from services.sla.app.recompute import RecomputeWorker
 from services.sla.app.scheduler import TimerScheduler
 from services.sla.entrypoints import http, kafka
@@ -34,8 +36,11 @@ def create_app(
     topics, db = kit.topics, kit.db
     new_uow = kit.units_of_work(SlaMongoUnitOfWork, shards=settings.timer_shards)
     queue = MongoRecomputeQueue(db)
-    ctx = SlaContext(new_uow, settings.autoclose_business_days, queue)
+    presets = PythonHolidays()
+    ctx = SlaContext(new_uow, settings.autoclose_business_days, queue, presets)
     replica = kit.replica
+    recompute = RecomputeWorker(new_uow, queue, kit.clock, replica)
+    refresher = PresetRefresher(new_uow, presets, settings.calendar_refresh_interval_s)
     leases = MongoShardLeases(
         db, replica, settings.timer_shards, timedelta(seconds=settings.shard_lease_s),
         TIMER_LEASES,
@@ -45,9 +50,9 @@ def create_app(
         settings.scheduler_poll_interval_s, settings.scheduler_batch_size,
         settings.scheduler_concurrency, kit.metrics.timer_lateness.observe,
     )  # fmt: skip
-    # One consumer per topic: a dispatch event retried while its registration is still on
-    # its way must not block the intake consumer that brings that registration.
-    for topic in (topics.intake_events, topics.dispatch_events):
+    # One consumer per topic: a dispatch or qc event retried while its registration is
+    # still on its way must not block the intake consumer that brings that registration.
+    for topic in (topics.intake_events, topics.dispatch_events, topics.qc_events):
         group = f"{CONSUMER_GROUP}.{topic.rsplit('.', 2)[-2]}"
         kit.subscribe([topic], group, kafka.ticket_events(ctx), batched=True)
     return kit.app(
@@ -55,5 +60,5 @@ def create_app(
         routers=[http.router],
         indexes={**INDEXES, **lease_indexes(*TIMER_LEASES)},
         produces=[topics.sla_events],
-        loops=[scheduler.run, RecomputeWorker(new_uow, queue, kit.clock, replica).run],
+        loops=[scheduler.run, recompute.run, refresher.run],
     )

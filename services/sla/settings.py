@@ -19,3 +19,6 @@ class SlaSettings(StandardSettings):
     # Changing it re-homes timers, so keep it fixed for a deployment.
     timer_shards: int = Field(default=16, ge=1, le=1024)
     shard_lease_s: float = Field(default=10.0, gt=0)
+    # How often preset calendars are brought to the rolling horizon (last, this and next
+    # year) and to the holiday package's current dates (app/admin.py, refresh_presets).
+    calendar_refresh_interval_s: float = Field(default=6 * 3600.0, gt=0)

@@ -37,4 +37,23 @@ class NotificationStatusChanged(EventEnvelope):
     payload: NotificationStatusChangedPayload
 
 
-NOTIFY_EVENTS: tuple[type[EventEnvelope], ...] = (NotificationStatusChanged,)
+class NotificationPostedPayload(Frozen):
+    """A notice on a staff member's dashboard feed (alerts, assignments, mentions), in their
+    language; the gateway keeps it for them and streams it live."""
+
+    delivery_id: str  # unique per (event, recipient): the feed item's id
+    recipient: str  # the username whose feed it is
+    kind: str
+    critical: bool = False
+    subject: str | None = None
+    text: str
+
+
+class NotificationPosted(EventEnvelope):
+    topic_attr: ClassVar[str] = "notify_events"
+    producer: str = "notify"
+    event_type: Literal["notification.posted"] = "notification.posted"
+    payload: NotificationPostedPayload
+
+
+NOTIFY_EVENTS: tuple[type[EventEnvelope], ...] = (NotificationStatusChanged, NotificationPosted)

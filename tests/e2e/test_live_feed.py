@@ -17,8 +17,9 @@ Event = dict[str, Any]
 
 @contextlib.asynccontextmanager
 async def listening(
-    gateway_url: str, headers: dict[str, str], last_event_id: str | None = None
-) -> AsyncIterator[list[Event]]:
+    gateway_url: str, headers: dict[str, str], last_event_id: str | None = None,
+    path: str = "/events/stream",
+) -> AsyncIterator[list[Event]]:  # fmt: skip
     """The events the feed sends, collected as they arrive, until the block ends."""
     events: list[Event] = []
     resume = {"Last-Event-ID": last_event_id} if last_event_id else {}
@@ -28,7 +29,7 @@ async def listening(
         timeout = httpx.Timeout(10, read=None)
         async with (
             httpx.AsyncClient(base_url=gateway_url, timeout=timeout) as client,
-            client.stream("GET", "/events/stream", headers=headers | resume) as response,
+            client.stream("GET", path, headers=headers | resume) as response,
         ):
             assert response.status_code == 200, await response.aread()
             opened.set()

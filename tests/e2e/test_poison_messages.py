@@ -44,7 +44,7 @@ async def test_a_poison_message_on_every_consumed_topic_is_dead_lettered_and_all
     expected = {
         "intake": {"dispatch.events"},
         "dispatch": {"intake.events", "sla.events"},
-        "sla": {"intake.events", "dispatch.events"},
+        "sla": {"intake.events", "dispatch.events", "qc.events"},
         "qc": {"intake.events", "dispatch.events", "sla.events"},
         "notify": {"intake.events", "dispatch.events", "sla.events", "qc.events"},
         "gateway": {"intake.events", "dispatch.events", "sla.events", "qc.events"},

@@ -63,7 +63,10 @@ async def on_ticket_released(
 
 
 async def on_sla_breached(new_uow: NewUnitOfWork, event: SlaBreached) -> None:
-    """Remember the breach: resolving now needs an overdue reason (超时原因)."""
+    """Remember the breach: resolving now needs an overdue reason (超时原因). Quality
+    control's deadlines (inspection, appeal) do not time the ticket's handling: ignored."""
+    if not event.payload.metric.handles_the_ticket:
+        return
 
     async def attempt() -> None:
         async with new_uow() as uow:

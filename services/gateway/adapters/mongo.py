@@ -17,6 +17,9 @@ from shared.mongo.unit_of_work import MongoUnitOfWork
 
 TICKETS = "tickets"
 IDEMPOTENCY_KEYS = "idempotency_keys"
+NOTIFICATIONS = "notifications"
+# In-app notices are a feed, not an archive (the ticket's history keeps every delivery).
+NOTIFICATION_TTL_S = 90 * 24 * 3600
 
 
 def _by_tenant(*fields: str) -> IndexModel:
@@ -53,7 +56,11 @@ VIEW_INDEXES = {
 def indexes(idempotency_ttl_s: int) -> dict[str, list[IndexModel]]:
     """The read model's indexes, and the TTL after which an ``Idempotency-Key`` is forgotten."""
     keys = [IndexModel([("claimed_at", ASCENDING)], expireAfterSeconds=idempotency_ttl_s)]
-    return {**VIEW_INDEXES, IDEMPOTENCY_KEYS: keys}
+    notices = [
+        IndexModel([("tenant_id", ASCENDING), ("recipient", ASCENDING), ("posted_at", DESCENDING)]),
+        IndexModel([("posted_at", ASCENDING)], expireAfterSeconds=NOTIFICATION_TTL_S),
+    ]
+    return {**VIEW_INDEXES, IDEMPOTENCY_KEYS: keys, NOTIFICATIONS: notices}
 
 
 # Bookkeeping no answer shows; a list leaves each ticket's history out as well.
@@ -242,11 +249,77 @@ def _from_stamp(stored: int | datetime) -> datetime:
     return stored if isinstance(stored, datetime) else _EPOCH + stored * _MICROSECOND
 
 
+class MongoNotifications:
+    def __init__(self, db: AsyncDatabase[Any], session: AsyncClientSession) -> None:
+        self._notices = db[NOTIFICATIONS]
+        self._session = session
+
+    async def post(self, item: dict[str, Any]) -> None:
+        await self._notices.update_one(
+            {"_id": item["_id"]}, {"$setOnInsert": item}, upsert=True, session=self._session
+        )
+
+    async def of(
+        self, tenant_id: str, recipient: str, unread_only: bool, limit: int
+    ) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {"tenant_id": tenant_id, "recipient": recipient}
+        if unread_only:
+            query["read_at"] = None
+        cursor = self._notices.find(query, session=self._session).sort("posted_at", DESCENDING)
+        return [_notice(doc) for doc in await cursor.limit(limit).to_list()]
+
+    async def mark_read(self, tenant_id: str, recipient: str, item_id: str, at: datetime) -> bool:
+        found = await self._notices.find_one(
+            {"_id": item_id, "tenant_id": tenant_id, "recipient": recipient},
+            session=self._session,
+        )  # fmt: skip
+        if found is None:
+            return False
+        if found.get("read_at") is None:
+            await self._notices.update_one(
+                {"_id": item_id}, {"$set": {"read_at": at}}, session=self._session
+            )
+        return True
+
+
+def _notice(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"notice_id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}
+
+
+class MongoNotificationFeed:
+    """Notices as they are posted, from a change stream: any replica's consumer kept them."""
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._notices = db[NOTIFICATIONS]
+
+    async def follow(
+        self, tenant_id: str, recipient: str, resume_from: str | None
+    ) -> AsyncIterator[FeedChange]:
+        pipeline = [{"$match": {
+            "operationType": "insert", "fullDocument.tenant_id": tenant_id,
+            "fullDocument.recipient": recipient,
+        }}]  # fmt: skip
+        try:
+            stream = await self._watch(pipeline, resume_from)
+        except OperationFailure:
+            yield FeedChange(None, None)
+            stream = await self._watch(pipeline, None)
+        async with stream:
+            async for change in stream:
+                yield FeedChange(change["_id"]["_data"], _notice(change["fullDocument"]))
+
+    async def _watch(self, pipeline: list[dict[str, Any]], resume_from: str | None) -> Any:
+        resume = {"_data": resume_from} if resume_from else None
+        return await self._notices.watch(pipeline, resume_after=resume)
+
+
 class GatewayMongoUnitOfWork(MongoUnitOfWork):
     views: MongoTicketViews
+    notifications: MongoNotifications
 
     def _bind(self, session: AsyncClientSession) -> None:
         self.views = MongoTicketViews(self.db, session)
+        self.notifications = MongoNotifications(self.db, session)
 
 
 class MongoIdempotencyKeys:

@@ -6,8 +6,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.gateway.adapters.mongo import TICKETS
-from services.gateway.domain.reports import PERIODS, ReportRequest
-from shared.events.sla import SlaMetric
+from services.gateway.domain.reports import PERIODS, TICKET_METRICS, ReportRequest
 
 Sums = dict[str, Any]
 DONE = ["resolved", "closed"]
@@ -40,7 +39,7 @@ def _sums() -> dict[str, Any]:
         "opened": {"$sum": 1},
         "resolved": _count_if({"$in": ["$status", DONE]}),
         "canceled": _count_if({"$eq": ["$status", "canceled"]}),
-        **{f"breached_{m.value}": _flag(f"breached_{m.value}") for m in SlaMetric},
+        **{f"breached_{m.value}": _flag(f"breached_{m.value}") for m in TICKET_METRICS},
         "accept_mean": {"$avg": _since_registration("accepted_at")},
         "accept_p90": {"$percentile": {"input": _since_registration("accepted_at"), **p90}},
         "resolve_mean": {"$avg": _since_registration("resolved_at")},

@@ -3,7 +3,13 @@
 from dataclasses import dataclass
 
 from services.gateway.app.forwarding import Forwarding
-from services.gateway.app.ports import NewUnitOfWork, Reports, TicketFeed, TokenVerifier
+from services.gateway.app.ports import (
+    NewUnitOfWork,
+    NotificationFeed,
+    Reports,
+    TicketFeed,
+    TokenVerifier,
+)
 from services.gateway.domain.callers import ClaimNames
 
 
@@ -14,4 +20,5 @@ class GatewayContext:
     claim_names: ClaimNames
     forwarding: Forwarding
     feed: TicketFeed
+    notification_feed: NotificationFeed
     reports: Reports

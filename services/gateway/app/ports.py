@@ -27,9 +27,31 @@ class TicketViews(Protocol):
     async def jobs(self, tenant_id: str, assignee: str, limit: int) -> list[dict[str, Any]]: ...
 
 
+class Notifications(Protocol):
+    """Each staff member's in-app notices (notify's ``notification.posted``)."""
+
+    async def post(self, item: dict[str, Any]) -> None:
+        """Keep ``item`` under its ``_id``; posting it again changes nothing (not even
+        whether it was read)."""
+        ...
+
+    async def of(
+        self, tenant_id: str, recipient: str, unread_only: bool, limit: int
+    ) -> list[dict[str, Any]]:
+        """The newest first."""
+        ...
+
+    async def mark_read(self, tenant_id: str, recipient: str, item_id: str, at: datetime) -> bool:
+        """False when the recipient has no such notice."""
+        ...
+
+
 class GatewayUnitOfWork(UnitOfWork, Protocol):
     @property
     def views(self) -> TicketViews: ...
+
+    @property
+    def notifications(self) -> Notifications: ...
 
 
 NewUnitOfWork = Callable[[], GatewayUnitOfWork]
@@ -47,6 +69,14 @@ class FeedChange:
 class TicketFeed(Protocol):
     def follow(self, tenant_id: str, resume_from: str | None) -> AsyncIterator[FeedChange]:
         """Each change of a tenant's tickets, from now on or from after ``resume_from``."""
+        ...
+
+
+class NotificationFeed(Protocol):
+    def follow(
+        self, tenant_id: str, recipient: str, resume_from: str | None
+    ) -> AsyncIterator[FeedChange]:
+        """Each notice posted for ``recipient`` from now on or from after ``resume_from``."""
         ...
 
 

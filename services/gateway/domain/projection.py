@@ -267,8 +267,12 @@ def linked_as_repeat(event: i.TicketLinkedAsRepeat) -> ViewChange:
 
 
 def breached(event: s.SlaBreached) -> ViewChange:
-    # One flag per metric, for the reports' compliance per metric.
-    return _change(event, {"overdue": True, f"breached_{event.payload.metric.value}": True})
+    # One flag per metric, for the reports' compliance per metric. Quality control's
+    # deadlines (inspection, appeal) do not make the ticket overdue: history only.
+    metric = event.payload.metric
+    if not metric.handles_the_ticket:
+        return _change(event)
+    return _change(event, {"overdue": True, f"breached_{metric.value}": True})
 
 
 def watch_changed(event: d.TicketWatchChanged) -> ViewChange:

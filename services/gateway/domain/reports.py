@@ -19,6 +19,9 @@ from shared.errors import InvalidFields
 from shared.events.sla import SlaMetric
 
 MAX_SPAN = timedelta(days=366)
+# The metrics that time the ticket's handling: what SLA compliance counts. Quality
+# control's deadlines (inspection, appeal) run after closure and are not the ticket's.
+TICKET_METRICS = tuple(m for m in SlaMetric if m.handles_the_ticket)
 
 
 class Dimension(StrEnum):
@@ -73,14 +76,14 @@ COLUMNS: dict[str, dict[str, str]] = {
             "en": f"SLA breaches: {m.value}", "zh-CN": f"超时({m.value})",
             "ru": f"Нарушения SLA: {m.value}",
         }
-        for m in SlaMetric
+        for m in TICKET_METRICS
     },
     **{
         f"compliance_{m.value}_pct": {
             "en": f"SLA met % ({m.value})", "zh-CN": f"及时率%({m.value})",
             "ru": f"SLA соблюдён, % ({m.value})",
         }
-        for m in SlaMetric
+        for m in TICKET_METRICS
     },
     "accept_mean_s": {"en": "Mean time to accept (s)", "zh-CN": "平均受理时长(秒)",
                       "ru": "Среднее время принятия (с)"},
@@ -110,7 +113,7 @@ def report_row(group: dict[str, Any]) -> dict[str, Any]:
         "key": group.get("key"), "opened": opened, "resolved": resolved, "canceled": canceled,
         "backlog": opened - resolved - canceled,
     }  # fmt: skip
-    for metric in SlaMetric:
+    for metric in TICKET_METRICS:
         breached = int(group.get(f"breached_{metric.value}", 0))
         row[f"breached_{metric.value}"] = breached
         share = 100.0 * (opened - breached) / opened if opened else None

@@ -3,11 +3,12 @@
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from services.gateway.app import handlers
+from services.gateway.app import handlers, notifications
 from services.gateway.app.context import GatewayContext
 from services.gateway.domain import projection
 from services.gateway.domain.projection import ViewChange
 from shared.events import EventEnvelope
+from shared.events.notify import NotificationPosted
 from shared.kafka.routing import EventRouter
 
 E = TypeVar("E", bound=EventEnvelope)
@@ -24,4 +25,9 @@ def ticket_events(ctx: GatewayContext) -> EventRouter:
 
     for event_class, to_change in projection.PROJECTIONS.items():
         router.on(event_class, projecting(to_change))
+
+    async def posted(event: NotificationPosted) -> None:
+        await notifications.keep(event.event_id, event, ctx.new_uow)
+
+    router.on(NotificationPosted, posted)
     return router

@@ -78,12 +78,36 @@ def _matches(doc: dict[str, Any], f: TicketFilter) -> bool:
     )
 
 
+class InMemoryNotifications:
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    async def post(self, item: dict[str, Any]) -> None:
+        self.items.setdefault(item["_id"], dict(item))
+
+    async def of(
+        self, tenant_id: str, recipient: str, unread_only: bool, limit: int
+    ) -> list[dict[str, Any]]:
+        mine = [i for i in self.items.values() if (i["tenant_id"], i["recipient"]) ==
+                (tenant_id, recipient) and not (unread_only and i["read_at"])]  # fmt: skip
+        mine.sort(key=lambda i: i["posted_at"], reverse=True)
+        return [{"notice_id": i["_id"], **i} for i in mine[:limit]]
+
+    async def mark_read(self, tenant_id: str, recipient: str, item_id: str, at: datetime) -> bool:
+        item = self.items.get(item_id)
+        if item is None or (item["tenant_id"], item["recipient"]) != (tenant_id, recipient):
+            return False
+        item["read_at"] = item["read_at"] or at
+        return True
+
+
 class FakeGatewayUnitOfWork(FakeUnitOfWork):
-    repositories: ClassVar[tuple[str, ...]] = ("views",)
+    repositories: ClassVar[tuple[str, ...]] = ("views", "notifications")
 
     def __init__(self) -> None:
         super().__init__()
         self.views = InMemoryTicketViews()
+        self.notifications = InMemoryNotifications()
 
 
 class RecordingServices:

@@ -142,13 +142,22 @@ def _shared(e: d.TicketShared) -> Reading:
     return Reading({}, [(Kind.SHARED, {"note": p.note})], tuple(p.shared_with))
 
 
+# SLA notices tell the ticket's people that its handling is late. Quality control's
+# deadlines (inspection, appeal: ``not metric.handles_the_ticket``) run after closure and
+# are not theirs, so notify tells nobody about them (webhook subscribers still get them).
+
+
 def _warning(e: s.SlaWarningIssued) -> Reading:
     p = e.payload
+    if not p.metric.handles_the_ticket:
+        return Reading()
     return Reading({}, [(Kind.SLA_WARNING, {"metric": p.metric.value, "due_at": p.due_at})])
 
 
 def _breached(e: s.SlaBreached) -> Reading:
     p = e.payload
+    if not p.metric.handles_the_ticket:
+        return Reading()
     return Reading({}, [(Kind.SLA_BREACHED, {"metric": p.metric.value, "due_at": p.due_at})])
 
 

@@ -23,10 +23,12 @@ from services.notify.app.ports import (
     Renderer,
     Senders,
 )
-from services.notify.domain.channels import Channel, Message, SendFailed, Sent
+from services.notify.domain.channels import Channel, Message, Posted, SendFailed, Sent
 from services.notify.domain.deliveries import Delivery, RetryPolicy
 from services.notify.domain.rendering import Kind, TemplateFailed
+from services.notify.domain.rules import CRITICAL
 from shared.clock import Clock
+from shared.events.notify import NotificationPosted, NotificationPostedPayload
 from shared.failures import log_round_failure
 from shared.retry import retry_transient
 
@@ -141,10 +143,10 @@ class DeliverySender:
     async def _rendered(
         self, uow: NotifyUnitOfWork, d: Delivery, ctx: dict[str, Any]
     ) -> Message | Outcome:
-        kind = Kind(d.kind)
-        override = await uow.templates.get(d.tenant_id, kind, d.channel, d.language)
+        kind, channel = Kind(d.kind), d.channel.template_channel
+        override = await uow.templates.get(d.tenant_id, kind, channel, d.language)
         try:
-            text = self._renderer.render(kind, d.channel, d.language, ctx, override)
+            text = self._renderer.render(kind, channel, d.language, ctx, override)
         except TemplateFailed as error:
             return SendFailed(f"template: {error}", permanent=True)
         return Message(d.delivery_id, d.channel, d.address or "", text.body, d.tenant_id,
@@ -175,6 +177,8 @@ class DeliverySender:
             await self._judge_subscription(uow, delivery, outcome)
             await uow.deliveries.save(delivery)
             uow.publish(*delivery.events)
+            if isinstance(outcome, Posted):
+                uow.publish(_posted(delivery, outcome, now))
             await uow.commit()
 
     async def _judge_subscription(
@@ -190,3 +194,13 @@ class DeliverySender:
         else:
             sub.failed(outcome.reason)
         await uow.subscriptions.save(sub)
+
+
+def _posted(delivery: Delivery, posted: Posted, now: datetime) -> NotificationPosted:
+    assert delivery.address is not None
+    payload = NotificationPostedPayload(
+        delivery_id=delivery.delivery_id, recipient=delivery.address, kind=delivery.kind,
+        critical=Kind(delivery.kind) in CRITICAL, subject=posted.subject, text=posted.text,
+    )  # fmt: skip
+    return NotificationPosted(occurred_at=now, tenant_id=delivery.tenant_id,
+                              ticket_id=delivery.ticket_id, payload=payload)  # fmt: skip

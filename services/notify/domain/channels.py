@@ -9,6 +9,12 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     WEBHOOK = "webhook"
+    IN_APP = "in_app"  # the staff member's feed on the dashboards (the gateway serves it)
+
+    @property
+    def template_channel(self) -> "Channel":
+        """Whose templates render it: an in-app line reads like an SMS."""
+        return Channel.SMS if self is Channel.IN_APP else self
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,15 @@ class Sent:
     """The provider accepted the message."""
 
     provider_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Posted(Sent):
+    """An in-app notice, posted with the delivery's outcome (through the outbox, in the
+    same transaction): what the recipient's feed shows."""
+
+    subject: str | None = None
+    text: str = ""
 
 
 class SendFailed(Exception):

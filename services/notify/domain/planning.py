@@ -37,6 +37,8 @@ class Addressee:
     person: Person | None = None
 
     def address(self, channel: Channel) -> str | None:
+        if channel is Channel.IN_APP:
+            return self.person.username if self.person else None
         return {Channel.SMS: self.phone, Channel.EMAIL: self.email}.get(channel)
 
 
@@ -59,10 +61,13 @@ def plan(
     muted: bool,
     now: datetime,
 ) -> list[Planned]:
-    """One planned delivery per channel the tenant or the recipient has for this kind."""
+    """One planned delivery per channel the tenant or the recipient has for this kind.
+    Only staff have a feed: a customer's notice has no in-app delivery at all."""
     person = to.person
     offered = tenant.channels.get(notice.kind, EMAIL_ONLY)
     wanted = person.channels.get(notice.kind, offered) if person else offered
+    if person is None:
+        offered, wanted = offered - {Channel.IN_APP}, wanted - {Channel.IN_APP}
     language = (person.language if person else None) or tenant.language
     return [
         _one(notice, channel, to, tenant, language, now, _suppression(notice, channel, wanted,
@@ -97,7 +102,9 @@ def _when(
     now: datetime,
 ) -> tuple[datetime, str | None]:  # fmt: skip
     """Now, or when quiet hours end (not for a critical notice), and never outside the
-    hours the channel may legally be used."""
+    hours the channel may legally be used. The feed makes no sound: always now."""
+    if channel is Channel.IN_APP:
+        return now, None
     local_zone = zone((person.time_zone if person else None) or tenant.time_zone)
     quiet = (person.quiet_hours if person else None) or tenant.quiet_hours
     at, reason = now, None

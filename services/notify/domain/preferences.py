@@ -12,12 +12,14 @@ from services.notify.domain.rules import DEFAULT_RULES, Audience
 
 EMAIL_ONLY = frozenset({Channel.EMAIL})
 SMS_AND_EMAIL = frozenset({Channel.SMS, Channel.EMAIL})
+FEED = frozenset({Channel.IN_APP})
 # Staff get an SMS for what needs them now (seed 002: "reminds the designated assignee by
 # SMS"); everything else, and everything for customers but their ticket number, by e-mail.
+# Every notice of a staff member is on their dashboard feed too (customers have none).
 _NOW_KINDS = (Kind.ASSIGNED, Kind.TRANSFERRED, Kind.URGED, Kind.ESCALATED, Kind.SLA_WARNING,
               Kind.SLA_BREACHED, Kind.MAJOR_ALERT, Kind.REGISTERED)  # fmt: skip
 DEFAULT_CHANNELS: Mapping[Kind, frozenset[Channel]] = {
-    kind: SMS_AND_EMAIL if kind in _NOW_KINDS else EMAIL_ONLY for kind in Kind
+    kind: (SMS_AND_EMAIL if kind in _NOW_KINDS else EMAIL_ONLY) | FEED for kind in Kind
 }
 
 

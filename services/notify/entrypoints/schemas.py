@@ -26,7 +26,7 @@ from shared.events.submissions import Email, Phone, line
 
 Language = Literal["zh-CN", "ru", "en"]
 Name = Annotated[str, line(100)]
-PersonChannel = Literal["sms", "email"]
+PersonChannel = Literal["sms", "email", "in_app"]
 
 
 def _zone(name: str) -> str:
@@ -61,7 +61,7 @@ class WindowBody(Body):
         return cls(start=window.start, end=window.end) if window else None
 
 
-Channels = dict[Kind, Annotated[list[PersonChannel], Field(max_length=2)]]
+Channels = dict[Kind, Annotated[list[PersonChannel], Field(max_length=3)]]
 
 
 def _channels(channels: Channels) -> dict[Kind, frozenset[Channel]]:

@@ -3,10 +3,17 @@
 from datetime import date
 from typing import Any
 
-from services.sla.domain.calendar import Calendar, DayHours, WorkingHours
+from services.sla.domain.calendar import (
+    Calendar,
+    DayHours,
+    DayKind,
+    Preset,
+    PresetDay,
+    WorkingHours,
+)
 from services.sla.domain.clock import BreachFired, MetricClock, StatusSpan, WarningFired
 from services.sla.domain.policy import Policy, Target, TargetUnit, TicketFacts
-from services.sla.domain.ticket_sla import AutoClose, AutoCloseState, TicketSla
+from services.sla.domain.ticket_sla import AutoClose, AutoCloseState, Judgement, TicketSla
 from shared.events.sla import SlaMetric
 from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
 
@@ -29,7 +36,40 @@ def calendar_document(calendar: Calendar) -> Doc:
         "extra_working_days": {
             d.isoformat(): _hours(h) for d, h in sorted(calendar.extra_working_days.items())
         },
+        "preset": _preset_document(calendar.preset),
     }
+
+
+def _preset_document(preset: Preset | None) -> Doc | None:
+    if preset is None:
+        return None
+    return {
+        "country": preset.country,
+        "subdivision": preset.subdivision,
+        "years": sorted(preset.years),
+        "removed": sorted(d.isoformat() for d in preset.removed),
+        "workday_hours": _hours(preset.workday_hours),
+        "days": [
+            {"date": d.isoformat(), "kind": e.kind.value, "name": e.name}
+            for d, e in sorted(preset.days.items())
+        ],
+    }
+
+
+def _preset_from(doc: Doc | None) -> Preset | None:
+    if doc is None:
+        return None
+    days = [
+        PresetDay(date.fromisoformat(d["date"]), DayKind(d["kind"]), d["name"]) for d in doc["days"]
+    ]
+    return Preset(
+        country=doc["country"],
+        subdivision=doc["subdivision"],
+        years=frozenset(doc["years"]),
+        days={d.day: d for d in days},
+        removed=frozenset(date.fromisoformat(d) for d in doc["removed"]),
+        workday_hours=_parse_hours(doc["workday_hours"]),
+    )
 
 
 def calendar_from(doc: Doc) -> Calendar:
@@ -40,6 +80,7 @@ def calendar_from(doc: Doc) -> Calendar:
         extra_working_days={
             date.fromisoformat(d): _parse_hours(h) for d, h in doc["extra_working_days"].items()
         },
+        preset=_preset_from(doc.get("preset")),  # calendars stored before presets have none
     )
 
 
@@ -115,6 +156,8 @@ def ticket_document(sla: TicketSla) -> Doc:
         "clocks": [_clock_document(c) for c in sla.clocks.values()],
         "milestones": dict(sla.milestones),
         "autoclose": _autoclose_document(sla.autoclose),
+        "judgement": vars(sla.judgement) if sla.judgement else None,
+        "appeals": dict(sla.appeals),
         "version": sla.version,
     }
 
@@ -139,5 +182,8 @@ def ticket_from(doc: Doc) -> TicketSla:
         clocks={c.metric: c for c in clocks},
         milestones=dict(doc["milestones"]),
         autoclose=_autoclose_from(doc["autoclose"]),
+        # documents stored before quality control had clocks have neither field
+        judgement=Judgement(**doc["judgement"]) if doc.get("judgement") else None,
+        appeals=dict(doc.get("appeals") or {}),
         version=doc["version"],
     )

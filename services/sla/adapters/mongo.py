@@ -97,6 +97,12 @@ class MongoCalendarRepository(_OnePerTenant):
     async def put(self, tenant_id: str, calendar: Calendar) -> None:
         await self._put(tenant_id, calendar_document(calendar))
 
+    async def with_preset(self) -> list[str]:
+        cursor = self._collection.find(
+            {"preset.country": {"$exists": True}}, {"_id": 1}, session=self._session
+        )
+        return sorted([doc["_id"] async for doc in cursor])
+
 
 class MongoPolicyRepository(_OnePerTenant):
     def __init__(
@@ -146,7 +152,7 @@ class MongoTicketSlaRepository:
     def _document(self, sla: TicketSla, next_due_at: datetime | None) -> dict[str, Any]:
         return {
             **ticket_document(sla),
-            "open": not sla.closed,
+            "open": sla.open,  # what a calendar or policy change must retarget
             "next_due_at": _ceil_to_millisecond(next_due_at),
             "shard": shard_of(sla.ticket_id, self._shards),
         }

@@ -1,17 +1,38 @@
 """Managing tenants' calendars and policies. A change is stored together with a request to
 retarget the tenant's open tickets, which the background worker (app/recompute.py) does in
 batches; the answer says how many open tickets that is. A change that collides with the
-worker's (both write the tenant's recompute request) runs again."""
+worker's (both write the tenant's recompute request) runs again.
 
-from collections.abc import Sequence
-from datetime import date
+A calendar based on an official preset stores the preset's dates of the years it covers
+(*materialised* through the :class:`HolidayPresets` port). On save those are the years
+asked plus a rolling horizon around the service clock's year in the calendar's zone: last
+year (tickets still open from it), this year and next year, so next year's dates are there
+ahead of time. :func:`refresh_presets` (run by app/preset_refresh.py at start and then
+periodically) extends every preset calendar to the horizon of *its* now and re-reads all
+its years, storing (and recomputing) only a calendar whose dates changed: a calendar saved
+last year gains the new next year long before it is needed, and an upgraded ``holidays``
+package (e.g. China's schedule for the next year, published each November) reaches every
+calendar without anyone saving it again. Years are only ever added by a refresh."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import replace as evolve
+from datetime import date, datetime
 from functools import partial
 
-from services.sla.app.ports import NewUnitOfWork, SlaUnitOfWork
-from services.sla.domain.calendar import Calendar, CalendarError, DayHours, default_calendar
+from services.sla.app.ports import HolidayPresets, NewUnitOfWork, SlaUnitOfWork, UnknownPreset
+from services.sla.domain.calendar import (
+    Calendar,
+    CalendarError,
+    DayHours,
+    PresetDay,
+    default_calendar,
+)
 from services.sla.domain.policy import Policy, default_policies
 from shared.errors import Conflict, InvalidFields, NotFound
 from shared.retry import retry_transient
+
+log = logging.getLogger(__name__)
 
 
 async def get_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[Calendar, bool]:
@@ -25,19 +46,84 @@ async def get_calendar(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[Calendar
 MAX_HOLIDAYS = 20_000
 
 
-async def put_calendar(tenant_id: str, calendar: Calendar, new_uow: NewUnitOfWork) -> int:
-    return await retry_transient(partial(_write_calendar, tenant_id, calendar, new_uow))
+async def put_calendar(
+    tenant_id: str,
+    calendar: Calendar,
+    new_uow: NewUnitOfWork,
+    presets: HolidayPresets | None = None,
+) -> int:
+    """Store the calendar; a preset is materialised for the years asked and the horizon
+    (``presets`` is needed then; an unknown country or subdivision is a 422 naming it)."""
+    return await retry_transient(partial(_write_calendar, tenant_id, calendar, new_uow, presets))
 
 
-async def _write_calendar(tenant_id: str, calendar: Calendar, new_uow: NewUnitOfWork) -> int:
-    _bounded(calendar)
+async def _write_calendar(
+    tenant_id: str, calendar: Calendar, new_uow: NewUnitOfWork, presets: HolidayPresets | None
+) -> int:
     async with new_uow() as uow:
+        if calendar.preset is not None:
+            if presets is None:
+                raise ValueError("a calendar with a preset needs the HolidayPresets port")
+            calendar = materialised(calendar, horizon(calendar, uow.now()), presets)
+        _bounded(calendar)
         await uow.calendars.put(tenant_id, calendar)
         return await _recompute_later(uow, tenant_id)
 
 
+def horizon(calendar: Calendar, now: datetime) -> frozenset[int]:
+    """The years a preset always covers at ``now``: last, this and next year (local)."""
+    year = calendar.local_date(now).year
+    return frozenset({year - 1, year, year + 1})
+
+
+def materialised(calendar: Calendar, years: Iterable[int], presets: HolidayPresets) -> Calendar:
+    """The calendar with its preset's dates (re)read for its years and ``years``."""
+    preset = calendar.preset
+    if preset is None:
+        return calendar
+    wanted = preset.years | frozenset(years)
+    days: dict[date, PresetDay] = {}
+    try:
+        for year in sorted(wanted):
+            days.update((d.day, d) for d in presets.days(preset.country, preset.subdivision, year))
+        return evolve(calendar, preset=evolve(preset, years=wanted, days=days))
+    except UnknownPreset as error:
+        raise InvalidFields({error.field: str(error)}) from error
+    except CalendarError as error:
+        raise InvalidFields({"preset": str(error)}) from error
+
+
+async def refresh_presets(new_uow: NewUnitOfWork, presets: HolidayPresets) -> list[str]:
+    """Bring every preset calendar to the current horizon and the data source's current
+    dates; the tenants whose calendar changed (and whose open tickets are recomputed)."""
+    async with new_uow() as uow:
+        tenants = await uow.calendars.with_preset()
+    changed = []
+    for tenant_id in tenants:
+        try:
+            if await retry_transient(partial(_refresh, tenant_id, new_uow, presets)):
+                changed.append(tenant_id)
+        except InvalidFields as error:  # e.g. a subdivision a newer package no longer has
+            log.warning("calendar of tenant %s kept as it is: %s", tenant_id, error.message)
+    return changed
+
+
+async def _refresh(tenant_id: str, new_uow: NewUnitOfWork, presets: HolidayPresets) -> bool:
+    async with new_uow() as uow:
+        current = await uow.calendars.get(tenant_id)
+        if current is None or current.preset is None:
+            return False  # deleted or replaced meanwhile
+        fresh = materialised(current, horizon(current, uow.now()), presets)
+        if fresh.preset == current.preset:
+            return False
+        await uow.calendars.put(tenant_id, fresh)
+        await _recompute_later(uow, tenant_id)
+        return True
+
+
 def _bounded(calendar: Calendar) -> None:
     days = len(calendar.holidays) + len(calendar.extra_working_days)
+    days += len(calendar.preset.days) if calendar.preset else 0
     if days > MAX_HOLIDAYS:
         raise InvalidFields(
             {"holidays": f"a calendar holds at most {MAX_HOLIDAYS} holidays and make-up days"}
@@ -80,12 +166,9 @@ def _merged(
 ) -> Calendar:
     kept_holidays = frozenset() if replace else current.holidays
     kept_extra = {} if replace else dict(current.extra_working_days)
-    try:
-        return Calendar(
-            zone=current.zone,
-            weekly=current.weekly,
-            holidays=kept_holidays | holidays,
-            extra_working_days={**kept_extra, **extra},
+    try:  # the preset stays as it is: the tenant's own dates are kept on top of it
+        return evolve(
+            current, holidays=kept_holidays | holidays, extra_working_days={**kept_extra, **extra}
         )
     except CalendarError as error:  # e.g. a new holiday on a stored make-up day
         raise Conflict(f"the list does not fit the tenant's calendar: {error}") from error

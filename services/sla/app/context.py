@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.sla.app.ports import NewUnitOfWork, RecomputeQueue
+from services.sla.app.ports import HolidayPresets, NewUnitOfWork, RecomputeQueue
 
 
 @dataclass(frozen=True)
@@ -10,3 +10,4 @@ class SlaContext:
     new_uow: NewUnitOfWork
     autoclose_days: int
     recompute_queue: RecomputeQueue
+    holiday_presets: HolidayPresets

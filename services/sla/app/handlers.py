@@ -84,6 +84,12 @@ async def on_dispatch_event(
         await _store(uow, sla, rules)
 
 
+async def on_qc_event(event: EventEnvelope, new_uow: NewUnitOfWork, autoclose_days: int) -> None:
+    """Quality control's events start and stop the inspection and appeal clocks. Like a
+    dispatch event, one that overtakes its ticket's registration is parked until then."""
+    await on_dispatch_event(event, new_uow, autoclose_days)
+
+
 async def fire_due(ticket_id: str, new_uow: NewUnitOfWork) -> int:
     """Fire what is due on one ticket; idempotent (what fired is stored with the events)."""
     async with new_uow() as uow:

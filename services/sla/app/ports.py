@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from services.sla.domain.calendar import Calendar
+from services.sla.domain.calendar import Calendar, PresetDay
 from services.sla.domain.policy import Policy
 from services.sla.domain.ticket_sla import TicketSla
 from shared.events import EventEnvelope
@@ -18,6 +18,27 @@ class CalendarRepository(Protocol):
     async def put(self, tenant_id: str, calendar: Calendar) -> None: ...
 
     async def delete(self, tenant_id: str) -> bool: ...
+
+    async def with_preset(self) -> list[str]:
+        """The tenants whose calendar is based on an official preset."""
+        ...
+
+
+class UnknownPreset(LookupError):
+    """No official calendar for that country or subdivision; ``field`` names which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class HolidayPresets(Protocol):
+    """Official calendars: a country's (or subdivision's) public holidays and make-up
+    working days of one year, each with its name. Pure data, no I/O."""
+
+    def days(self, country: str, subdivision: str | None, year: int) -> list[PresetDay]:
+        """Raises :class:`UnknownPreset` for a country or subdivision it does not know."""
+        ...
 
 
 class PolicyRepository(Protocol):

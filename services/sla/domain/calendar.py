@@ -6,16 +6,27 @@ latest at 24:00), so the calendar is DST-correct by construction: each interval 
 into UTC instants through the calendar's zone before any arithmetic, and a day that loses
 or gains an hour to DST simply has one hour less or more of working time.
 
-A local date works by these rules (a date is never both a holiday and an extra working
-day: such a calendar is refused):
-1. an extra working day (调休 make-up day) works its own listed hours;
-2. a holiday does not work;
-3. otherwise the weekday's hours apply.
+A calendar may be based on a country's official calendar (a :class:`Preset`: the public
+holidays and make-up working days of some years, looked up by the application through a
+port and stored here as plain dates), with the tenant's own dates kept separately on top.
+What the tenant says about a date beats what the preset says about it. A local date works
+by the first of these rules that applies (the tenant's own holidays and extra working days
+never share a date: such a calendar is refused):
+
+1. the tenant's extra working day (调休 make-up day) works its own listed hours;
+2. the tenant's holiday (a single date or a date inside a range) does not work, even on a
+   preset make-up day;
+3. a date the tenant removed from the preset falls through to its weekday;
+4. a preset make-up working day works the preset's ``workday_hours`` (by default the
+   hours of the first weekday, Monday first, that has hours);
+5. a preset holiday does not work;
+6. otherwise the weekday's hours apply.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -54,13 +65,79 @@ class WorkingHours:
 DayHours = tuple[WorkingHours, ...]
 
 
+class DayKind(StrEnum):
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"  # a make-up working day on what would be a day off
+
+
+class Origin(StrEnum):
+    PRESET = "preset"
+    TENANT = "tenant"
+
+
+@dataclass(frozen=True)
+class PresetDay:
+    """One date of an official calendar: a public holiday or a make-up working day."""
+
+    day: date
+    kind: DayKind
+    name: str
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A country's (or subdivision's) official calendar for some years, as plain data.
+
+    ``years`` are the years whose dates are in ``days`` (materialised by the application,
+    which owns the data source); ``removed`` are dates of the preset the tenant does not
+    follow (they fall through to the weekday); ``workday_hours`` are the hours of a preset
+    make-up working day (empty: the calendar's first weekday with hours).
+    """
+
+    country: str
+    subdivision: str | None = None
+    years: frozenset[int] = frozenset()
+    days: Mapping[date, PresetDay] = field(default_factory=dict)
+    removed: frozenset[date] = frozenset()
+    workday_hours: DayHours = ()
+
+    def __post_init__(self) -> None:
+        _check_disjoint(self.workday_hours)
+        for day, entry in self.days.items():
+            if day != entry.day or day.year not in self.years:
+                raise CalendarError(f"preset date {day} is not one of its years")
+
+    def same_source(self, other: "Preset") -> bool:
+        return (self.country, self.subdivision) == (other.country, other.subdivision)
+
+
+@dataclass(frozen=True)
+class DayNote:
+    """Why a date is special, for the calendar's explanation: a holiday or a make-up working
+    day, from the preset (with the holiday's name) or from the tenant. ``replaces`` is the
+    preset's entry for that date that the tenant's own overrode."""
+
+    day: date
+    kind: DayKind
+    origin: Origin
+    name: str | None = None
+    hours: DayHours = ()
+    replaces: PresetDay | None = None
+
+
 @dataclass(frozen=True)
 class Calendar:
     zone: str = "Asia/Shanghai"
     # weekday (0 = Monday … 6 = Sunday) → that day's intervals, sorted, not overlapping
     weekly: Mapping[int, DayHours] = field(default_factory=dict)
+    # the tenant's own holidays and make-up days (on top of the preset, if any)
     holidays: frozenset[date] = frozenset()
     extra_working_days: Mapping[date, DayHours] = field(default_factory=dict)
+    preset: Preset | None = None
+    # every date whose hours differ from its weekday's rule, the rules above applied once
+    _special: Mapping[date, DayHours] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         try:
@@ -81,16 +158,63 @@ class Calendar:
             raise CalendarError(f"{dates}: a date cannot be both a holiday and a working day")
         if not any(self.weekly.values()) and not any(self.extra_working_days.values()):
             raise CalendarError("the calendar has no working hours at all")
+        object.__setattr__(self, "_special", self._special_days())
+
+    def _special_days(self) -> dict[date, DayHours]:
+        special: dict[date, DayHours] = {}
+        if self.preset is not None:
+            workday = self.preset_workday_hours()
+            for day, entry in self.preset.days.items():
+                if day not in self.preset.removed:
+                    special[day] = workday if entry.kind is DayKind.WORKDAY else ()
+        special.update(dict.fromkeys(self.holidays, ()))
+        special.update(self.extra_working_days)
+        return special
+
+    def preset_workday_hours(self) -> DayHours:
+        """The hours a preset make-up working day works."""
+        if self.preset is None:
+            return ()
+        if self.preset.workday_hours:
+            return self.preset.workday_hours
+        hours = next((self.weekly[d] for d in range(7) if self.weekly.get(d)), ())
+        if not hours and any(e.kind is DayKind.WORKDAY for e in self.preset.days.values()):
+            raise CalendarError("preset make-up days need hours: no weekday has any")
+        return hours
+
+    @property
+    def effective_holidays(self) -> frozenset[date]:
+        """Every date that does not work although its weekday might (tenant's and preset's)."""
+        return frozenset(day for day, hours in self._special.items() if not hours)
+
+    @property
+    def effective_working_days(self) -> Mapping[date, DayHours]:
+        """Every make-up working day (tenant's and preset's) with the hours it works."""
+        return {day: hours for day, hours in self._special.items() if hours}
+
+    def day_notes(self) -> list[DayNote]:
+        """Each special date in order, with where its rule came from."""
+        preset = self.preset or Preset("")
+        return [
+            self._note(day, hours, None if day in preset.removed else preset.days.get(day))
+            for day, hours in sorted(self._special.items())
+        ]
+
+    def _note(self, day: date, hours: DayHours, entry: PresetDay | None) -> DayNote:
+        kind = DayKind.WORKDAY if hours else DayKind.HOLIDAY
+        if day in self.holidays or day in self.extra_working_days:
+            return DayNote(day, kind, Origin.TENANT, None, hours, entry)
+        assert entry is not None  # only the tenant's and the preset's dates are special
+        return DayNote(day, kind, Origin.PRESET, entry.name, hours)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.zone)
 
     def hours_on(self, day: date) -> DayHours:
-        if day in self.extra_working_days:
-            return self.extra_working_days[day]
-        if day in self.holidays:
-            return ()
+        hours = self._special.get(day)
+        if hours is not None:
+            return hours
         return self.weekly.get(day.weekday(), ())
 
     def is_business_day(self, day: date) -> bool:

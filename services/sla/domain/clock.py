@@ -29,6 +29,7 @@ from shared.events.sla import SlaMetric
 from shared.events.vocabulary import TicketStatus
 
 # The resolved period never counts: if the ticket is reopened its resolution clock resumes.
+# (Quality control's clocks run after closure: the ticket's status never pauses them.)
 ALWAYS_PAUSED = frozenset({TicketStatus.RESOLVED})
 
 
@@ -188,6 +189,8 @@ class MetricClock:
         return fired
 
     def _pauses_in(self, status: TicketStatus) -> bool:
+        if not self.metric.handles_the_ticket:
+            return False
         return status in self.pause_statuses or status in ALWAYS_PAUSED
 
     def _pause_spans(self, log: Sequence[StatusSpan]) -> list[tuple[datetime, datetime | None]]:

@@ -30,12 +30,13 @@ class Target:
         if self.amount < 1:
             raise ValueError(f"the {self.metric} target must be positive")
 
-    def business_seconds(self, calendar: Calendar, registered_at: datetime) -> int:
-        """The target as business seconds counted from registration (at least one)."""
+    def business_seconds(self, calendar: Calendar, start: datetime) -> int:
+        """The target as business seconds counted from the clock's start (registration, or
+        the qc event that starts a quality-control metric); at least one."""
         if self.unit is TargetUnit.BUSINESS_SECONDS:
             return self.amount
-        end = end_of_nth_business_day(calendar, registered_at, self.amount)
-        return max(1, business_seconds_between(calendar, registered_at, end))
+        end = end_of_nth_business_day(calendar, start, self.amount)
+        return max(1, business_seconds_between(calendar, start, end))
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,24 @@ def _allows(allowed: frozenset[object], value: object) -> bool:
     return not allowed or value in allowed
 
 
+# Quality control's deadlines after closure, the same for every ticket: the inspection
+# within 2 working days of its creation, an appeal within 3 of the judgement.
+QC_TARGETS = (
+    Target(SlaMetric.INSPECTION, 2, TargetUnit.WORKING_DAYS),
+    Target(SlaMetric.APPEAL, 3, TargetUnit.WORKING_DAYS),
+)
+
+
 def _hours(transfer: int, resolution: int) -> tuple[Target, ...]:
     return (
         Target(SlaMetric.TRANSFER, transfer * HOUR),
         Target(SlaMetric.RESOLUTION, resolution * HOUR),
+        *QC_TARGETS,
     )
 
 
 def _working_days(days: int) -> tuple[Target, ...]:
-    return (Target(SlaMetric.RESOLUTION, days, TargetUnit.WORKING_DAYS),)
+    return (Target(SlaMetric.RESOLUTION, days, TargetUnit.WORKING_DAYS), *QC_TARGETS)
 
 
 def default_policies() -> tuple[Policy, ...]:
@@ -127,7 +137,8 @@ def default_policies() -> tuple[Policy, ...]:
     EOMS grades: emergency 1 h transfer / 4 h feedback, important 2 h / 14 h, minor
     3 h / 30 h, general 60 h / 144 h. A major severity is an emergency and an urgent one
     important whatever the priority; otherwise P1 → emergency, P2 → important,
-    P3 → minor, P4/P5 → general.
+    P3 → minor, P4/P5 → general. Every policy also times quality control: inspection
+    2 and appeal 3 working days (``QC_TARGETS``).
     """
     return (
         Policy("consultation", _working_days(3), types=frozenset({TicketType.CONSULTATION})),

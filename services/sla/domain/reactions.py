@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.sla.domain.calendar import Calendar
-from services.sla.domain.policy import Policy
-from services.sla.domain.ticket_sla import TicketSla
+from services.sla.domain.policy import Policy, select_policy
+from services.sla.domain.ticket_sla import INSPECTION_SUBMITTED, Judgement, TicketSla
 from shared.events import EventEnvelope
 from shared.events.dispatch import (
     CustomerReplied,
@@ -17,6 +17,12 @@ from shared.events.dispatch import (
     TicketResolved,
     TicketSeverityUpgraded,
     TicketTransferred,
+)
+from shared.events.qc import (
+    AppealFiled,
+    InspectionCreated,
+    InspectionSubmitted,
+    ResponsibilityJudged,
 )
 
 
@@ -58,6 +64,25 @@ def _severity(sla: TicketSla, event: TicketSeverityUpgraded, rules: Rules) -> No
     sla.change_facts(rules.policies, rules.calendar, severity=event.payload.to_severity)
 
 
+def _inspection_created(sla: TicketSla, event: InspectionCreated, rules: Rules) -> None:
+    policy = select_policy(rules.policies, sla.facts)
+    sla.open_inspection(event.occurred_at, policy, rules.calendar)
+
+
+def _inspection_submitted(sla: TicketSla, event: InspectionSubmitted, rules: Rules) -> None:
+    sla.reach(INSPECTION_SUBMITTED, event.occurred_at)
+
+
+def _judged(sla: TicketSla, event: ResponsibilityJudged, rules: Rules) -> None:
+    p = event.payload
+    judgement = Judgement(p.judgement_id, event.occurred_at, p.appealable)
+    sla.judge(judgement, select_policy(rules.policies, sla.facts), rules.calendar)
+
+
+def _appealed(sla: TicketSla, event: AppealFiled, rules: Rules) -> None:
+    sla.file_appeal(event.payload.judgement_id, event.occurred_at)
+
+
 # Events not listed only move the status log (every dispatch payload carries ``status``);
 # an internal comment therefore never touches auto-close, a customer reply does.
 REACTIONS: dict[type[EventEnvelope], Reaction] = {
@@ -69,6 +94,11 @@ REACTIONS: dict[type[EventEnvelope], Reaction] = {
     TicketCanceled: _closed,
     TicketPriorityChanged: _priority,
     TicketSeverityUpgraded: _severity,
+    # quality control (qc events carry no status: they never move the status log)
+    InspectionCreated: _inspection_created,
+    InspectionSubmitted: _inspection_submitted,
+    ResponsibilityJudged: _judged,
+    AppealFiled: _appealed,
 }
 
 

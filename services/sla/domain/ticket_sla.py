@@ -1,5 +1,10 @@
 """A ticket's SLA: its facts, status log, one clock per metric and the auto-close timer.
 
+Two kinds of metric: those that time the ticket's handling (response, transfer,
+resolution) start at registration and end with the ticket; quality control's (inspection,
+appeal) start at a qc event, usually after the ticket closed, and the ticket's status
+neither pauses nor stops them.
+
 The aggregate records the SLA events it causes in ``events``; the application layer
 publishes them through the outbox in the same transaction as the new state.
 """
@@ -26,12 +31,34 @@ from shared.events.vocabulary import Priority, Severity, TicketStatus
 
 PRODUCER = "sla"
 FINAL = frozenset({TicketStatus.CLOSED, TicketStatus.CANCELED})
-# What stops each metric: the milestone recorded when it happens.
+INSPECTION_CREATED, INSPECTION_SUBMITTED = "inspection_created", "inspection_submitted"
+# What stops each metric: the milestone recorded when it happens. (An appeal window ends
+# with an appeal against *its* judgement: see ``TicketSla.appeals``.)
 STOPPED_BY: dict[SlaMetric, tuple[str, ...]] = {
     SlaMetric.RESPONSE: ("accepted",),
     SlaMetric.TRANSFER: ("transferred", "accepted"),
     SlaMetric.RESOLUTION: ("resolved",),
+    SlaMetric.INSPECTION: (INSPECTION_SUBMITTED,),
+    SlaMetric.APPEAL: (),
 }
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The ticket's current responsibility judgement (判责): its appeal window opens at
+    ``judged_at`` if it is appealable."""
+
+    judgement_id: str
+    judged_at: datetime
+    appealable: bool
+
+    def supersedes(self, other: "Judgement | None") -> bool:
+        """A later judgement replaces an earlier one; the same one again changes nothing."""
+        if other is None:
+            return True
+        if self.judgement_id == other.judgement_id:
+            return False
+        return (self.judged_at, self.judgement_id) > (other.judged_at, other.judgement_id)
 
 
 class AutoCloseState(StrEnum):
@@ -60,6 +87,9 @@ class TicketSla:
     clocks: dict[SlaMetric, MetricClock] = field(default_factory=dict)
     milestones: dict[str, datetime] = field(default_factory=dict)
     autoclose: AutoClose | None = None
+    judgement: Judgement | None = None
+    # judgement id → when the first appeal against it was filed (may precede the judgement)
+    appeals: dict[str, datetime] = field(default_factory=dict)
     version: int = 0
     events: list[EventEnvelope] = field(default_factory=list, repr=False)
 
@@ -79,25 +109,49 @@ class TicketSla:
         return self.status_log[-1].status
 
     def apply_policy(self, policy: Policy | None, calendar: Calendar) -> None:
-        """(Re)compute every clock from the registration time and the status log.
+        """(Re)compute every clock from its start (registration, or the qc event that
+        started it) and the status log.
 
         What already fired stays fired: a warning or breach is never published twice.
         Clocks of metrics the new policy lacks are stopped, not forgotten.
+        A closed ticket's handling is history: its handling clocks keep the targets they
+        ended with (a stricter policy later does not make a closed ticket overdue); only its
+        quality-control clocks follow the new rules.
         """
         self.policy_id = policy.policy_id if policy else None
         wanted = {t.metric for t in policy.targets} if policy else set()
         for metric, clock in self.clocks.items():
-            if metric not in wanted:
+            if metric not in wanted and not self._settled(metric):
                 clock.stop(self.registered_at, "policy_changed")
         if policy is not None:
             for target in policy.targets:
-                seconds = target.business_seconds(calendar, self.registered_at)
-                self._retarget(target.metric, policy, seconds)
+                if not self._settled(target.metric):
+                    self._track(target.metric, policy, calendar)
 
-    def _retarget(self, metric: SlaMetric, policy: Policy, seconds: int) -> None:
-        clock = self.clocks.get(metric) or self._new_clock(metric, policy, seconds)
+    def _settled(self, metric: SlaMetric) -> bool:
+        return metric.handles_the_ticket and self.closed
+
+    def _start_of(self, metric: SlaMetric) -> datetime | None:
+        """When ``metric``'s clock starts; None while nothing started it."""
+        if metric.handles_the_ticket:
+            return self.registered_at
+        if metric is SlaMetric.INSPECTION:
+            return self.milestones.get(INSPECTION_CREATED)
+        judgement = self.judgement
+        return judgement.judged_at if judgement is not None and judgement.appealable else None
+
+    def _track(self, metric: SlaMetric, policy: Policy | None, calendar: Calendar) -> None:
+        """Start or retarget ``metric``'s clock if the policy times it and it has started."""
+        target = policy.target(metric) if policy is not None else None
+        start = self._start_of(metric)
+        if policy is None or target is None or start is None:
+            return
+        seconds = target.business_seconds(calendar, start)
+        clock = self.clocks.get(metric) or self._new_clock(metric, policy, seconds, start)
         clock.policy_id, clock.target_seconds = policy.policy_id, seconds
-        clock.thresholds, clock.pause_statuses = policy.thresholds, policy.pause_statuses
+        clock.thresholds = policy.thresholds
+        # quality control's clocks run on the calendar alone, whatever the ticket's status
+        clock.pause_statuses = policy.pause_statuses if metric.handles_the_ticket else frozenset()
         if clock.stop_reason == "policy_changed":
             clock.resume()
         self._restop(clock)
@@ -106,6 +160,14 @@ class TicketSla:
     @property
     def closed(self) -> bool:
         return self.status in FINAL
+
+    @property
+    def open(self) -> bool:
+        """Whether rule changes still move this ticket: it is open, or closed with a
+        quality-control clock still running."""
+        return not self.closed or any(
+            c.running for c in self.clocks.values() if not c.metric.handles_the_ticket
+        )
 
     def release(self, at: datetime, status: TicketStatus) -> None:
         """A quarantined ticket's SLA starts when its customer is verified, not before."""
@@ -140,11 +202,44 @@ class TicketSla:
         self.apply_policy(select_policy(policies, self.facts), calendar)
 
     def reach(self, milestone: str, at: datetime) -> None:
-        """The first accept / transfer / resolve stops the metrics it ends."""
+        """The first accept / transfer / resolve / inspection submitted stops the metrics
+        it ends."""
         self.milestones.setdefault(milestone, at)
         for clock in self.clocks.values():
             if milestone in STOPPED_BY[clock.metric]:
                 clock.stop(at, milestone)
+
+    def open_inspection(self, at: datetime, policy: Policy | None, calendar: Calendar) -> None:
+        """质检时限: the inspection metric runs from the first InspectionCreated; a
+        submission seen earlier (out of order) stops it at once."""
+        self.milestones.setdefault(INSPECTION_CREATED, at)
+        self._track(SlaMetric.INSPECTION, self._current(policy), calendar)
+
+    def judge(self, judgement: Judgement, policy: Policy | None, calendar: Calendar) -> None:
+        """A later judgement replaces the current one: the appeal window starts again from
+        its time (what the previous window fired stays fired), or, if it cannot be
+        appealed, the previous window ends there. An older or repeated one changes nothing."""
+        if not judgement.supersedes(self.judgement):
+            return
+        self.judgement = judgement
+        previous = self.clocks.get(SlaMetric.APPEAL)
+        if previous is not None and judgement.appealable:
+            del self.clocks[SlaMetric.APPEAL]
+        elif previous is not None:
+            previous.stop(judgement.judged_at, "not_appealable")
+        self._track(SlaMetric.APPEAL, self._current(policy), calendar)
+
+    def file_appeal(self, judgement_id: str, at: datetime) -> None:
+        """An appeal against the current judgement ends its window; one against another
+        judgement (older, or one not seen yet) is remembered for it."""
+        self.appeals.setdefault(judgement_id, at)
+        clock = self.clocks.get(SlaMetric.APPEAL)
+        if clock is not None and self.judgement and self.judgement.judgement_id == judgement_id:
+            clock.stop(self.appeals[judgement_id], "appeal_filed")
+
+    def _current(self, policy: Policy | None) -> Policy | None:
+        """No clock starts before the ticket's SLA does (a quarantined ticket's release)."""
+        return None if self.status is TicketStatus.QUARANTINED else policy
 
     def resolve(self, at: datetime, calendar: Calendar, autoclose_days: int) -> None:
         self.reach("resolved", at)
@@ -174,19 +269,24 @@ class TicketSla:
             candidates.append(self.autoclose.due_at)
         return min((c for c in candidates if c is not None), default=None)
 
-    def _new_clock(self, metric: SlaMetric, policy: Policy, seconds: int) -> MetricClock:
+    def _new_clock(
+        self, metric: SlaMetric, policy: Policy, seconds: int, start: datetime
+    ) -> MetricClock:
         return MetricClock(
             metric, policy.policy_id, seconds, policy.thresholds, policy.pause_statuses,
-            started_at=self.registered_at,
+            started_at=start,
         )  # fmt: skip
 
     def _restop(self, clock: MetricClock) -> None:
         reached = [
             (self.milestones[m], m) for m in STOPPED_BY[clock.metric] if m in self.milestones
         ]
+        appealed = self.judgement and self.appeals.get(self.judgement.judgement_id)
+        if clock.metric is SlaMetric.APPEAL and appealed:
+            reached.append((appealed, "appeal_filed"))
         if reached and clock.running:
             clock.stop(*min(reached))
-        if self.status in FINAL and clock.running:
+        if self.status in FINAL and clock.running and clock.metric.handles_the_ticket:
             clock.stop(self.status_log[-1].since, "closed")
 
     def _reopen(self, at: datetime) -> None:
@@ -198,7 +298,8 @@ class TicketSla:
 
     def _finish(self, at: datetime) -> None:
         for clock in self.clocks.values():
-            clock.stop(at, "closed")
+            if clock.metric.handles_the_ticket:
+                clock.stop(at, "closed")
         self.cancel_autoclose(at, "closed")
 
     def _event(

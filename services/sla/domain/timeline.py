@@ -1,11 +1,12 @@
-"""The explainable view of a ticket's SLA: why it is (or is not) overdue, clock by clock."""
+"""The explainable view of a ticket's SLA: why it is (or is not) overdue, clock by clock,
+quality control's clocks (inspection, appeal) among them."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.sla.domain.calendar import SECOND, Calendar
 from services.sla.domain.clock import BreachFired, MetricClock, Pause, WarningFired
-from services.sla.domain.ticket_sla import AutoClose, TicketSla
+from services.sla.domain.ticket_sla import AutoClose, Judgement, TicketSla
 from shared.events.sla import SlaMetric
 
 
@@ -38,6 +39,7 @@ class SlaTimeline:
     calendar_zone: str
     clocks: list[ClockTimeline]
     autoclose: AutoClose | None
+    judgement: Judgement | None  # whose appeal window the appeal clock times
     next_due_at: datetime | None
     as_of: datetime
 
@@ -52,6 +54,7 @@ def timeline(sla: TicketSla, calendar: Calendar, now: datetime) -> SlaTimeline:
         calendar_zone=calendar.zone,
         clocks=[_clock(sla, clock, calendar, now) for clock in sla.clocks.values()],
         autoclose=sla.autoclose,
+        judgement=sla.judgement,
         next_due_at=sla.next_due_at(calendar, now),
         as_of=now,
     )

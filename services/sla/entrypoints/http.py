@@ -33,7 +33,10 @@ async def get_calendar(tenant_id: str, request: Request) -> dict[str, Any]:
 
 @router.put("/tenants/{tenant_id}/calendar")
 async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> Recomputed:
-    count = await admin.put_calendar(tenant_id, body.to_calendar(), context(request).new_uow)
+    ctx = context(request)
+    count = await admin.put_calendar(
+        tenant_id, body.to_calendar(), ctx.new_uow, ctx.holiday_presets
+    )
     return Recomputed(open_tickets=count)
 
 

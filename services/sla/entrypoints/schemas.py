@@ -9,6 +9,8 @@ from services.sla.domain.calendar import (
     Calendar,
     CalendarError,
     DayHours,
+    DayNote,
+    Preset,
     WorkingHours,
     expand_dates,
 )
@@ -94,11 +96,52 @@ class HolidayList(_Body):
         return {day: _day_hours(texts) for day, texts in self.extra_working_days.items()}
 
 
+# Years a preset is asked for beyond the rolling horizon (the service adds last, this and
+# next year itself): a few past years for old tickets, not a century.
+MAX_PRESET_YEARS = 10
+
+
+class PresetBody(_Body):
+    """An official calendar to base the tenant's on: ``country`` (ISO 3166 code, e.g. ``CN``,
+    ``RU``), ``subdivision`` where it matters (``DE`` + ``BY``), extra ``years``, the preset
+    dates the tenant does not follow (``removed``), and the hours of a preset make-up
+    working day (default: the calendar's first weekday with hours)."""
+
+    country: str = Field(pattern=r"^[A-Za-z]{2,3}$")
+    subdivision: str | None = Field(default=None, min_length=1, max_length=40,
+                                    pattern=r"^[^\x00-\x1f\x7f]*$")  # fmt: skip
+    years: list[Annotated[int, Field(strict=True, ge=1950, le=2100)]] = Field(
+        default_factory=list, max_length=MAX_PRESET_YEARS
+    )
+    removed: list[date | DateRange] = Field(default_factory=list, max_length=400)
+    workday_hours: list[Annotated[str, Field(max_length=11)]] = Field(
+        default_factory=list, max_length=12
+    )
+
+    @field_validator("workday_hours")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        _checked(weekly={0: _day_hours(value or ["09:00-10:00"])})
+        return value
+
+    def to_preset(self) -> Preset:
+        return Preset(
+            country=self.country.upper(),
+            subdivision=self.subdivision,
+            years=frozenset(self.years),
+            removed=_dates(self.removed),
+            workday_hours=_day_hours(self.workday_hours),
+        )
+
+
 class CalendarBody(HolidayList):
-    """``weekly`` maps ``mon`` … ``sun`` to intervals such as ``["09:00-12:00", "13:00-18:00"]``."""
+    """``weekly`` maps ``mon`` … ``sun`` to intervals such as ``["09:00-12:00", "13:00-18:00"]``;
+    ``preset`` bases the calendar on an official one, ``holidays`` and
+    ``extra_working_days`` are then the tenant's own dates on top of it."""
 
     zone: str = Field(default="Asia/Shanghai", max_length=64)
     weekly: dict[str, list[Annotated[str, Field(max_length=11)]]] = Field(max_length=7)
+    preset: PresetBody | None = None
 
     @field_validator("weekly")
     @classmethod
@@ -125,6 +168,7 @@ class CalendarBody(HolidayList):
             weekly={WEEKDAYS.index(day): _day_hours(texts) for day, texts in self.weekly.items()},
             holidays=self.holiday_dates(),
             extra_working_days=self.extra_days(),
+            preset=self.preset.to_preset() if self.preset else None,
         )
 
 
@@ -147,6 +191,35 @@ def calendar_view(calendar: Calendar, own: bool) -> dict[str, Any]:
             day: [str(h) for h in hours]
             for day, hours in sorted(calendar.extra_working_days.items())
         },
+        "preset": _preset_view(calendar.preset),
+        "days": [_day_view(note) for note in calendar.day_notes()],
+    }
+
+
+def _preset_view(preset: Preset | None) -> dict[str, Any] | None:
+    if preset is None:
+        return None
+    return {
+        "country": preset.country,
+        "subdivision": preset.subdivision,
+        "years": sorted(preset.years),
+        "removed": sorted(preset.removed),
+        "workday_hours": [str(h) for h in preset.workday_hours],
+    }
+
+
+def _day_view(note: DayNote) -> dict[str, Any]:
+    """A special date: ``kind`` holiday or workday, ``origin`` preset or tenant, the
+    holiday's ``name`` (preset), a workday's ``hours``, and the preset entry a tenant's
+    own date ``replaces``."""
+    replaced = note.replaces
+    return {
+        "date": note.day,
+        "kind": note.kind.value,
+        "origin": note.origin.value,
+        "name": note.name,
+        "hours": [str(h) for h in note.hours],
+        "replaces": {"kind": replaced.kind.value, "name": replaced.name} if replaced else None,
     }
 
 

@@ -59,7 +59,7 @@ class FakeTickets:
         self.items[sla.ticket_id] = (_stored(sla), next_due_at)
 
     async def open_ticket_ids(self, tenant_id: str) -> list[str]:
-        return [t for t, (s, _) in self.items.items() if s.tenant_id == tenant_id and not s.closed]
+        return [t for t, (s, _) in self.items.items() if s.tenant_id == tenant_id and s.open]
 
 
 def _stored(sla: TicketSla) -> TicketSla:

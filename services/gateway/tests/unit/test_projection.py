@@ -272,3 +272,26 @@ async def test_a_notification_status_is_a_history_line_that_does_not_touch_the_t
     assert (line["type"], line["details"]["recipient"], line["details"]["status"]) == (
         "notification.status_changed", "li.wei", "sent",
     )  # fmt: skip
+
+
+def _breach(metric):
+    from shared.events.sla import SlaBreached, SlaBreachedPayload
+
+    return SlaBreached(
+        occurred_at=_later(60), producer="sla", tenant_id="acme", ticket_id="t-1",
+        payload=SlaBreachedPayload(metric=metric, policy_id="p", target_seconds=60,
+                                   due_at=_later(59)),
+    )  # fmt: skip
+
+
+def test_a_handling_breach_makes_the_ticket_overdue_and_a_qc_one_only_enters_the_history():
+    from shared.events.sla import SlaMetric
+
+    late = projection.breached(_breach(SlaMetric.RESOLUTION))
+    assert late.facts == {"overdue": True, "breached_resolution": True}
+    for metric in (SlaMetric.INSPECTION, SlaMetric.APPEAL):
+        qc = projection.breached(_breach(metric))
+        assert qc.facts == {}  # neither overdue nor counted against the ticket's SLA
+        assert qc.entry is not None
+        assert qc.entry["type"] == "sla.breached"
+        assert qc.entry["details"]["metric"] == metric.value

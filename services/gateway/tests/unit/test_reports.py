@@ -27,6 +27,17 @@ def test_a_row_derives_backlog_compliance_and_seconds_from_the_sums():
     assert list(row) == list(COLUMNS)
 
 
+def test_compliance_counts_only_the_metrics_that_time_the_tickets_handling():
+    row = report_row({"key": "k", "opened": 2, "breached_inspection": 2, "breached_appeal": 1})
+
+    assert [c for c in COLUMNS if c.startswith("compliance_")] == [
+        "compliance_response_pct", "compliance_transfer_pct", "compliance_resolution_pct",
+    ]  # fmt: skip
+    assert "breached_inspection" not in row
+    assert "breached_appeal" not in row
+    assert row["compliance_resolution_pct"] == 100.0
+
+
 def test_a_group_without_tickets_has_no_compliance_rather_than_a_division_by_zero():
     row = report_row({"key": "total"})
 

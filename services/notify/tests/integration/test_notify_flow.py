@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from services.notify.adapters.email import SmtpConfig, SmtpSender
+from services.notify.adapters.feed import InAppFeed
 from services.notify.adapters.sms import FileSmsSink
 from services.notify.adapters.webhooks import WebhookSender
 from services.notify.app.ports import Sender
@@ -45,6 +46,7 @@ def senders(sms_file: Path, smtp_port: int) -> dict[Channel, Sender]:
         Channel.SMS: FileSmsSink(sms_file),
         Channel.EMAIL: SmtpSender(SmtpConfig("127.0.0.1", smtp_port, "desk@ticketflow.test")),
         Channel.WEBHOOK: WebhookSender(),
+        Channel.IN_APP: InAppFeed(),
     }
 
 
@@ -126,6 +128,7 @@ async def test_who_is_told_what_once_with_webhooks_retried_across_a_restart(
     assert {k: v["status"] for k, v in transfer.items()} == {
         ("li.wei", "sms"): "sent",
         ("li.wei", "email"): "sent",
+        ("li.wei", "in_app"): "sent",
     }
     assert transfer[("li.wei", "sms")]["address"] == "+8613900000000"
     registration = by(final, "ticket_registered")
@@ -155,7 +158,12 @@ async def test_who_is_told_what_once_with_webhooks_retried_across_a_restart(
     assert len({r.headers["x-ticketflow-delivery"] for r in webhook_requests}) == 1
     webhook = next(x for x in final if x["channel"] == "webhook")
     assert (webhook["status"], webhook["attempts"]) == ("sent", 2)
-    published = [json.loads(r.value or b"{}")["payload"] for r in statuses.records]
+    events = [json.loads(r.value or b"{}") for r in statuses.records]
+    # On li.wei's dashboard feed once, although the transfer came twice.
+    [posted] = [e["payload"] for e in events if e["event_type"] == "notification.posted"]
+    assert (posted["recipient"], posted["kind"]) == ("li.wei", "ticket_transferred")
+    assert "光缆中断" in posted["text"]
+    published = [e["payload"] for e in events if e["event_type"] != "notification.posted"]
     assert {"status": "suppressed", "reason": "muted", "recipient": "contact"}.items() <= next(
         p for p in published if p["kind"] == "ticket_resolved" and p["recipient"] == "contact"
     ).items()

@@ -10,6 +10,7 @@ from services.notify.domain.tickets import FollowedTicket
 from shared.events import Actor, TicketRegistered
 from shared.events import dispatch as d
 from shared.events import qc as q
+from shared.events import sla as s
 from shared.events.submissions import RecordedContact
 from shared.events.vocabulary import TicketStatus
 from shared.testing.builders import ticket_registered
@@ -99,3 +100,25 @@ def test_a_share_follows_and_tells_those_it_was_shared_with() -> None:
     assert (notice.kind, notice.shared_with, ticket.shared_with) == (
         Kind.SHARED, ("zhang.min",), {"zhang.min"},
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        (s.SlaMetric.RESOLUTION, [Kind.SLA_WARNING, Kind.SLA_BREACHED]),
+        (s.SlaMetric.INSPECTION, []),  # quality control's deadline: not the assignee's lateness
+        (s.SlaMetric.APPEAL, []),
+    ],
+)
+def test_only_the_tickets_handling_being_late_is_told(
+    metric: s.SlaMetric, expected: list[Kind]
+) -> None:
+    common = {"occurred_at": T0, "producer": "sla", "tenant_id": "demo", "ticket_id": "t-1"}
+    warning = s.SlaWarningIssued(**common, payload=s.SlaWarningIssuedPayload(
+        metric=metric, policy_id="p", threshold_percent=75, target_seconds=60,
+        elapsed_seconds=45, due_at=T0,
+    ))  # fmt: skip
+    breach = s.SlaBreached(**common, payload=s.SlaBreachedPayload(
+        metric=metric, policy_id="p", target_seconds=60, due_at=T0,
+    ))  # fmt: skip
+    assert kinds(warning) + kinds(breach) == expected

@@ -43,15 +43,19 @@ def test_a_transfer_reaches_the_new_assignee_by_sms_and_email_now() -> None:
     planned = plan(notice(), ASSIGNEE, staff(), TENANT, muted=False, now=NOW)
     assert statuses(planned) == {
         Channel.SMS: (DeliveryStatus.QUEUED, None), Channel.EMAIL: (DeliveryStatus.QUEUED, None),
+        Channel.IN_APP: (DeliveryStatus.QUEUED, None),
     }  # fmt: skip
-    assert {p.address for p in planned} == {"+8613900000000", "li.wei@example.cn"}
+    assert {p.address for p in planned} == {"+8613900000000", "li.wei@example.cn", "li.wei"}
     assert {p.not_before for p in planned} == {NOW}
     assert {p.language for p in planned} == {"zh-CN"}
 
 
 def test_a_muted_recipient_gets_nothing_and_the_reason_is_kept() -> None:
     planned = plan(notice(Kind.STATUS_CHANGED), ASSIGNEE, staff(), TENANT, muted=True, now=NOW)
-    assert statuses(planned) == {Channel.EMAIL: (DeliveryStatus.SUPPRESSED, Reason.MUTED)}
+    assert statuses(planned) == {
+        Channel.EMAIL: (DeliveryStatus.SUPPRESSED, Reason.MUTED),
+        Channel.IN_APP: (DeliveryStatus.SUPPRESSED, Reason.MUTED),
+    }
 
 
 def test_a_major_alert_bypasses_mutes_and_quiet_hours() -> None:
@@ -64,8 +68,17 @@ def test_a_major_alert_bypasses_mutes_and_quiet_hours() -> None:
 def test_quiet_hours_hold_a_message_until_the_persons_own_morning() -> None:
     moscow = staff(time_zone="Europe/Moscow", quiet_hours=NIGHT)  # 06:00 there
     planned = plan(notice(), ASSIGNEE, moscow, TENANT, muted=False, now=NOW)
-    assert {p.reason for p in planned} == {Reason.QUIET_HOURS}
-    assert {p.not_before for p in planned} == {datetime(2026, 12, 2, 4, 0, tzinfo=UTC)}
+    held = [p for p in planned if p.channel is not Channel.IN_APP]
+    assert {p.reason for p in held} == {Reason.QUIET_HOURS}
+    assert {p.not_before for p in held} == {datetime(2026, 12, 2, 4, 0, tzinfo=UTC)}
+
+
+def test_the_dashboard_feed_makes_no_sound_and_is_never_held() -> None:
+    moscow = staff(time_zone="Europe/Moscow", quiet_hours=NIGHT)  # 06:00 there
+    tenant = TenantNotifySettings(sms_hours=TimeWindow(time(12, 0), time(13, 0)))
+    feed = {p.channel: p for p in plan(notice(), ASSIGNEE, moscow, tenant, muted=False,
+                                       now=NOW)}[Channel.IN_APP]  # fmt: skip
+    assert (feed.status, feed.not_before, feed.reason) == (DeliveryStatus.QUEUED, NOW, None)
 
 
 def test_outside_quiet_hours_nothing_waits() -> None:
@@ -79,7 +92,8 @@ def test_quiet_hours_end_on_the_wall_clock_across_a_dst_change() -> None:
     berlin = staff(time_zone="Europe/Berlin", quiet_hours=NIGHT)
     at = datetime(2026, 10, 24, 21, 30, tzinfo=UTC)  # 23:30 summer time
     planned = plan(notice(), ASSIGNEE, berlin, TENANT, muted=False, now=at)
-    assert {p.not_before for p in planned} == {datetime(2026, 10, 25, 6, 0, tzinfo=UTC)}
+    held = [p for p in planned if p.channel is not Channel.IN_APP]
+    assert {p.not_before for p in held} == {datetime(2026, 10, 25, 6, 0, tzinfo=UTC)}
 
 
 def test_a_quiet_hours_end_inside_the_spring_gap_is_a_real_instant() -> None:
@@ -88,7 +102,8 @@ def test_a_quiet_hours_end_inside_the_spring_gap_is_a_real_instant() -> None:
     berlin = staff(time_zone="Europe/Berlin", quiet_hours=TimeWindow(time(22, 0), time(2, 30)))
     at = datetime(2026, 3, 28, 23, 0, tzinfo=UTC)  # 00:00 local
     planned = plan(notice(), ASSIGNEE, berlin, TENANT, muted=False, now=at)
-    assert {p.not_before for p in planned} == {datetime(2026, 3, 29, 1, 30, tzinfo=UTC)}
+    held = [p for p in planned if p.channel is not Channel.IN_APP]
+    assert {p.not_before for p in held} == {datetime(2026, 3, 29, 1, 30, tzinfo=UTC)}
 
 
 def test_even_a_critical_sms_waits_for_the_legal_sms_hours() -> None:
@@ -107,6 +122,7 @@ def test_a_person_who_wants_no_sms_for_this_kind_is_recorded_as_suppressed() -> 
     assert statuses(planned) == {
         Channel.SMS: (DeliveryStatus.SUPPRESSED, Reason.PREFERENCE),
         Channel.EMAIL: (DeliveryStatus.QUEUED, None),
+        Channel.IN_APP: (DeliveryStatus.SUPPRESSED, Reason.PREFERENCE),
     }
 
 
@@ -125,6 +141,7 @@ def test_the_contact_is_written_in_the_tenants_language() -> None:
     by_channel = {p.channel: p for p in planned}
     assert by_channel[Channel.EMAIL].language == "ru"
     assert by_channel[Channel.SMS].reason == Reason.NO_ADDRESS
+    assert Channel.IN_APP not in by_channel  # customers have no dashboard feed
 
 
 @pytest.mark.parametrize(

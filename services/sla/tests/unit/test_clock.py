@@ -279,13 +279,18 @@ def test_default_policies_follow_the_seeds():
         "complaint": chosen(policies, facts(Priority.P1, type_=TicketType.COMPLAINT)),
     }
     hours = {
-        k: [t.amount / HOUR for t in p.targets]
+        k: [t.amount / HOUR for t in p.targets if t.metric.handles_the_ticket]
         for k, p in picked.items()
         if p.targets[0].unit == "business_seconds"
     }
     assert hours == {"P1": [1, 4], "major": [1, 4], "P2": [2, 14], "P3": [3, 30], "P5": [60, 144]}
-    assert picked["consult"].targets == (Target(R, 3, TargetUnit.WORKING_DAYS),)
-    assert picked["complaint"].targets == (Target(R, 7, TargetUnit.WORKING_DAYS),)
+    qc = (
+        Target(SlaMetric.INSPECTION, 2, TargetUnit.WORKING_DAYS),
+        Target(SlaMetric.APPEAL, 3, TargetUnit.WORKING_DAYS),
+    )
+    assert picked["consult"].targets == (Target(R, 3, TargetUnit.WORKING_DAYS), *qc)
+    assert picked["complaint"].targets == (Target(R, 7, TargetUnit.WORKING_DAYS), *qc)
+    assert all(p.targets[-2:] == qc for p in policies)  # every ticket's QC is timed
 
 
 def test_first_matching_policy_wins_and_service_narrows():

@@ -90,3 +90,34 @@ def test_a_calendar_that_contradicts_itself_is_refused_on_its_make_up_days(body)
     assert refused_fields(HolidayList, {k: v for k, v in body.items() if k != "weekly"}) == {
         "extra_working_days"
     }
+
+
+def test_quality_control_metrics_take_targets_like_any_other():
+    body = {"policies": [{"policy_id": "p", "targets": [
+        {"metric": "resolution", "business_hours": 8},
+        {"metric": "inspection", "working_days": 2},
+        {"metric": "appeal", "business_hours": 24},
+    ]}]}  # fmt: skip
+    targets = PolicyList.model_validate(body).policies[0].to_policy().targets
+    assert [(t.metric.value, t.amount, t.unit.value) for t in targets] == [
+        ("resolution", 8 * 3600, "business_seconds"),
+        ("inspection", 2, "working_days"),
+        ("appeal", 24 * 3600, "business_seconds"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("targets", "field"),
+    [
+        ([{"metric": "inspektion", "working_days": 2}], "targets.0.metric"),
+        ([{"metric": "INSPECTION", "working_days": 2}], "targets.0.metric"),
+        ([{"metric": "appeal", "working_days": "3"}], "targets.0.working_days"),
+        ([{"metric": "appeal", "working_days": 0}], "targets.0.working_days"),
+        ([{"metric": "inspection", "working_days": 2, "business_hours": 1}], "targets.0"),
+        ([{"metric": "inspection", "working_days": 2}] * 2, "targets"),
+    ],
+    ids=repr,
+)
+def test_a_bad_quality_control_target_is_refused_by_name(targets, field):
+    body = {"policies": [{"policy_id": "p", "targets": targets}]}
+    assert refused_fields(PolicyList, body) == {f"policies.0.{field}"}
