@@ -20,6 +20,7 @@ from services.gateway.app.context import GatewayContext
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.domain.callers import ClaimNames
 from services.gateway.entrypoints import (
+    appeals_http,
     commands_http,
     feed_http,
     http,
@@ -35,7 +36,7 @@ from shared.service import ServiceKit
 CONSUMER_GROUP = "gateway"
 ROUTERS = [
     http.router, commands_http.router, qc_http.router, feed_http.router, reports_http.router,
-    notifications_http.router,
+    notifications_http.router, appeals_http.router,
 ]  # fmt: skip
 
 

@@ -51,6 +51,11 @@ def _sums() -> dict[str, Any]:
         "qc_passed": _flag("qc.passed"),
         "qc_score_mean": {"$avg": "$qc.score"},
         "dissatisfied": _flag("dissatisfied"),
+        "appealed": _flag("appealed"),
+        "appeal_upheld": _count_if({"$eq": ["$appeal_outcome", "upheld"]}),
+        "appeal_overturned": _count_if(
+            {"$in": ["$appeal_outcome", ["no_responsibility", "reassigned"]]}
+        ),
     }
 
 

@@ -298,6 +298,21 @@ def visit_completed(event: q.ReturnVisitCompleted) -> ViewChange:
     return _change(event, {"satisfaction": p.satisfaction, "dissatisfied": p.dissatisfied})
 
 
+def judged(event: q.ResponsibilityJudged) -> ViewChange:
+    p = event.payload
+    judgement = {"judgement_id": p.judgement_id, "unit": p.unit, "person": p.person,
+                 "category": p.category}  # fmt: skip
+    return _change(event, {"responsibility": judgement})
+
+
+def appeal_filed(event: q.AppealFiled) -> ViewChange:
+    return _change(event, {"appealed": True, "appeal_outcome": None})
+
+
+def appeal_decided(event: q.AppealDecided) -> ViewChange:
+    return _change(event, {"appeal_outcome": event.payload.decision.value})
+
+
 def notified(event: n.NotificationStatusChanged) -> ViewChange:
     """ "SMS to li.wei sent 10:02": one history line per status a delivery takes; the
     ticket itself did not change."""
@@ -344,6 +359,9 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     q.ReturnVisitAttempted: _change,
     q.ReturnVisitCompleted: visit_completed,
     q.ReturnVisitAbandoned: _change,
+    q.ResponsibilityJudged: judged,
+    q.AppealFiled: appeal_filed,
+    q.AppealDecided: appeal_decided,
     n.NotificationStatusChanged: notified,
 }
 

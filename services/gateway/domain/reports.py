@@ -5,8 +5,9 @@ A report counts one cohort: the tickets registered in ``[start, end)``. For each
 gives how many were opened, resolved, canceled and are still open (backlog), how many
 breached each SLA metric and so the compliance per metric, the mean and 90th percentile
 time from registration to acceptance and to resolution, urges, escalations, repeat
-complaints, and from quality inspection the share passed, the mean score and the customers
-a return visit found dissatisfied.
+complaints, and from quality inspection the share passed, the mean score, the customers
+a return visit found dissatisfied, and the complaints whose judgement was appealed, with
+the appeals upheld and overturned (改判: no responsibility, or another unit).
 """
 
 from dataclasses import dataclass
@@ -101,6 +102,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "qc_score_mean": {"en": "Mean QC score", "zh-CN": "平均质检分", "ru": "Средний балл контроля"},
     "dissatisfied": {"en": "Dissatisfied (return visit)", "zh-CN": "回访不满意",
                      "ru": "Недовольны (обзвон)"},
+    "appealed": {"en": "Appealed", "zh-CN": "申诉", "ru": "Обжаловано"},
+    "appeal_upheld": {"en": "Appeals upheld", "zh-CN": "申诉维持原判",
+                      "ru": "Решение оставлено в силе"},
+    "appeal_overturned": {"en": "Appeals overturned", "zh-CN": "申诉改判",
+                          "ru": "Решение пересмотрено"},
 }  # fmt: skip
 LANGUAGES = ("en", "zh-CN", "ru")
 
@@ -120,7 +126,8 @@ def report_row(group: dict[str, Any]) -> dict[str, Any]:
         row[f"compliance_{metric.value}_pct"] = None if share is None else round(share, 1)
     for name in ("accept_mean", "accept_p90", "resolve_mean", "resolve_p90"):
         row[f"{name}_s"] = _seconds(group.get(name))
-    for name in ("urges", "escalated", "repeats", "inspected", "dissatisfied"):
+    for name in ("urges", "escalated", "repeats", "inspected", "dissatisfied", "appealed",
+                 "appeal_upheld", "appeal_overturned"):  # fmt: skip
         row[name] = int(group.get(name, 0))
     inspected = row["inspected"]
     passed = int(group.get("qc_passed", 0))

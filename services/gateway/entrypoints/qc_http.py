@@ -63,3 +63,14 @@ async def call(
     body = await request.body()
     sent = ServiceRequest("qc", "POST", f"/return-visits/{ticket_id}/calls", body, JSON)
     return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
+
+
+@router.post("/return-visits/{ticket_id}/follow-up", tags=["return visits"])
+async def follow_up(
+    ticket_id: str, request: Request, ctx: Ctx, who: Who, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """A dissatisfied customer's follow-up ticket, linked to this one."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    body = await request.body()
+    sent = ServiceRequest("qc", "POST", f"/return-visits/{ticket_id}/follow-up", body, JSON)
+    return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))

@@ -12,6 +12,7 @@ from services.gateway.bootstrap import create_app
 from services.gateway.settings import GatewaySettings
 from shared.events import TicketAssigned, TicketAssignedPayload
 from shared.events import dispatch as d
+from shared.events import qc as q
 from shared.events import sla as s
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
@@ -29,6 +30,26 @@ def later(cls, tid, tenant, minutes, payload, producer="dispatch"):
         occurred_at=T0 + timedelta(minutes=minutes), producer=producer, tenant_id=tenant,
         ticket_id=tid, payload=payload,
     )  # fmt: skip
+
+
+def appeals(tenant: str) -> list:
+    """r-1's judgement overturned on appeal, r-2's upheld."""
+    events = []
+    for tid, decision in (("r-1", q.AppealDecision.NO_RESPONSIBILITY),
+                          ("r-2", q.AppealDecision.UPHELD)):  # fmt: skip
+        jid = f"{tid}:j1"
+        events += [
+            later(q.ResponsibilityJudged, tid, tenant, 400, q.ResponsibilityJudgedPayload(
+                judgement_id=jid, judge="zhao", unit="noc", category="延误", text="未按时处理",
+            ), producer="qc"),
+            later(q.AppealFiled, tid, tenant, 410, q.AppealFiledPayload(
+                judgement_id=jid, appellant="li.wei", unit="noc", reason_category="other",
+                text="非我组责任"), producer="qc"),
+            later(q.AppealDecided, tid, tenant, 420, q.AppealDecidedPayload(
+                judgement_id=jid, reviewer="sun", decision=decision, reason="核实"),
+                producer="qc"),
+        ]  # fmt: skip
+    return events
 
 
 def history(tenant: str) -> tuple[list, list, list]:
@@ -89,6 +110,7 @@ async def gateway(service_settings, infra, issuer, mongo_client, namespace):
         await publish_in_order(infra.kafka_bootstrap, topics.intake_events, *intake)
         await publish_in_order(infra.kafka_bootstrap, topics.dispatch_events, *dispatch)
         await publish_in_order(infra.kafka_bootstrap, topics.sla_events, *sla)
+        await publish_in_order(infra.kafka_bootstrap, topics.qc_events, *appeals(tenant))
 
         async def settled():
             views = [(await client.get(f"/tickets/r-{i}")).json() for i in range(4)]
@@ -96,6 +118,8 @@ async def gateway(service_settings, infra, issuer, mongo_client, namespace):
 
         await eventually(settled, lambda vs: vs[0].get("status") == "resolved"
                          and vs[1].get("urge_count") == 2 and vs[2].get("overdue")
+                         and vs[2].get("appeal_outcome") == "upheld"
+                         and vs[1].get("appeal_outcome") == "no_responsibility"
                          and all(v.get("number") for v in vs))  # fmt: skip
         yield client
     await mongo_client.drop_database(settings.mongo_db)
@@ -141,6 +165,8 @@ async def test_by_a_field_and_as_csv_and_xlsx(gateway, issuer):
     assert {r["key"]: r["opened"] for r in by_status["rows"]} == {
         "accepted": 1, "assigned": 2, "resolved": 1,
     }  # fmt: skip
+    total = by_status["total"]
+    assert (total["appealed"], total["appeal_upheld"], total["appeal_overturned"]) == (2, 1, 1)
     lines = list(csv.reader(io.StringIO(as_csv.text)))
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert lines[0][:3] == ["分组", "新建", "已解决"]
