@@ -255,3 +255,55 @@ def test_a_retired_template_is_no_longer_offered():
     assert [t.template_id for t in lib.templates] == ["own.1"]
     with pytest.raises(NotFound):
         lib.get("late_scanning.1")
+
+
+def in_state(state: JudgementState) -> QcCase:
+    """A case whose standing judgement is in ``state``, reached the way users reach it."""
+    if state is JudgementState.FINAL:
+        case = judged()
+        case.close_appeal_window(T0 + timedelta(days=3))
+        return case
+    if state is JudgementState.STANDING:
+        return judged()
+    case = appealed()
+    if state is JudgementState.APPEALED:
+        return case
+    decision = {JudgementState.UPHELD: AppealDecision.UPHELD,
+                JudgementState.NO_RESPONSIBILITY: AppealDecision.NO_RESPONSIBILITY}  # fmt: skip
+    if state in decision:
+        case.decide(REVIEWER, Review(decision[state], "r"), T0)
+    else:
+        case.decide(REVIEWER, Review(AppealDecision.REASSIGNED, "r", SORTING), T0)
+        case.judgements.pop()  # look at the replaced judgement itself
+    return case
+
+
+ALLOWED = {JudgementState.STANDING: {"appeal"}, JudgementState.APPEALED: {"decide"}}
+
+
+@pytest.mark.parametrize("state", list(JudgementState))
+@pytest.mark.parametrize("action", ["appeal", "decide"])
+def test_every_state_allows_exactly_its_actions_and_names_them(state, action):
+    case = in_state(state)
+    assert case.judgements[-1].state is state
+    before = [(j.judgement_id, j.state) for j in case.judgements]
+    attempt = {
+        "appeal": lambda: case.appeal(CLERK, DELIVERY, compose_appeal(CLERK, FILLED, LIB, T0), T0),
+        "decide": lambda: case.decide(REVIEWER, Review(AppealDecision.UPHELD, "r"), T0),
+    }[action]
+    if action in ALLOWED.get(state, set()):
+        attempt()
+        assert case.judgements[-1].state is not state
+        return
+    with pytest.raises(Conflict) as refused:
+        attempt()
+    assert refused.value.allowed == sorted(ALLOWED.get(state, set()))
+    assert [(j.judgement_id, j.state) for j in case.judgements] == before
+
+
+@pytest.mark.parametrize("state", list(JudgementState))
+def test_a_judged_complaint_is_never_judged_again_directly(state):
+    case = in_state(state)
+    with pytest.raises(Conflict) as refused:
+        case.judge(SUPERVISOR, Judging(SORTING, "c", "t"), T0)
+    assert refused.value.allowed == sorted(ALLOWED.get(state, set()))
