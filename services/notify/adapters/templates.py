@@ -43,7 +43,8 @@ def sample_context() -> dict[str, dict[str, Any]]:
          "reason": "on duty", "note": "the customer called again", "urge_count": 2,
          "to_line": "L2", "metric": "resolution", "due_at": "2026-12-02 18:00 CST",
          "from_status": "assigned", "to_status": "in_progress", "message": "an engineer is on it",
-         "solution": "spliced the fibre", "score": 55.0, "critical": False},
+         "solution": "spliced the fibre", "score": 55.0, "critical": False, "unit": "delivery-3",
+         "category": "延误", "decision": "upheld", "appealable": True},
         {"name": "Li Wei"},
     )  # fmt: skip
 

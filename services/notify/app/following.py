@@ -62,7 +62,7 @@ async def _deliveries(
 ) -> list[Delivery]:
     audiences = tenant.audiences.get(notice.kind, frozenset())
     roster = (
-        await uow.people.roster(ticket.tenant_id, ticket.get("group"))
+        await uow.people.roster(ticket.tenant_id, notice.unit or ticket.get("group"))
         if audiences & ROSTER_AUDIENCES else Roster()
     )  # fmt: skip
     found = recipients(notice, ticket, audiences, roster)

@@ -20,13 +20,19 @@ class Reading:
     fields: dict[str, Any] = field(default_factory=dict)
     notices: list[tuple[Kind, dict[str, Any]]] = field(default_factory=list)
     shared_with: tuple[str, ...] = ()
+    # The ticket's fields (as this event leaves them) naming whom a QC notice concerns,
+    # and the unit whose leads hear of it.
+    concerned: tuple[str, ...] = ()
+    unit: str | None = None
 
     def apply(self, event: EventEnvelope, ticket: FollowedTicket) -> list[Notice]:
         ticket.update(event.occurred_at, **self.fields)
         ticket.shared_with.update(self.shared_with)
+        concerned = tuple(v for f in self.concerned if (v := ticket.get(f)))
+        unit = ticket.get(self.unit) if self.unit else None
         return [
             Notice(kind, str(event.event_id), event.occurred_at, event.actor.id, details,
-                   self.shared_with)
+                   self.shared_with, concerned, unit)
             for kind, details in self.notices
         ]  # fmt: skip
 
@@ -170,6 +176,27 @@ def _inspected(e: q.InspectionSubmitted) -> Reading:
     return Reading({}, [(Kind.INSPECTION_FAILED, details)])
 
 
+def _judged(e: q.ResponsibilityJudged) -> Reading:
+    p = e.payload
+    # A new judgement (after a reassignment) concerns nobody who appealed the last one.
+    fields = {"judged_unit": p.unit, "judged_person": p.person, "appellant": None}
+    details = {"unit": p.unit, "category": p.category, "reason": p.text,
+               "appealable": p.appealable}  # fmt: skip
+    return Reading(fields, [(Kind.RESPONSIBILITY_JUDGED, details)],
+                   concerned=("judged_person",), unit="judged_unit")  # fmt: skip
+
+
+def _appealed(e: q.AppealFiled) -> Reading:
+    return Reading({"appellant": e.payload.appellant})
+
+
+def _appeal_decided(e: q.AppealDecided) -> Reading:
+    p = e.payload
+    details = {"decision": p.decision.value, "reason": p.reason, "unit": p.new_unit}
+    return Reading({}, [(Kind.APPEAL_DECIDED, details)],
+                   concerned=("appellant", "judged_person"), unit="judged_unit")  # fmt: skip
+
+
 READINGS: dict[type[EventEnvelope], Callable[[Any], Reading]] = {
     TicketRegistered: _registered,
     d.TicketAssigned: _assigned,
@@ -190,6 +217,9 @@ READINGS: dict[type[EventEnvelope], Callable[[Any], Reading]] = {
     s.SlaWarningIssued: _warning,
     s.SlaBreached: _breached,
     q.InspectionSubmitted: _inspected,
+    q.ResponsibilityJudged: _judged,
+    q.AppealFiled: _appealed,
+    q.AppealDecided: _appeal_decided,
 }
 
 

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     REPEAT_COMPLAINT = "repeat_complaint"
     INSPECTION_FAILED = "inspection_failed"
     SHARED = "ticket_shared"  # someone shared the ticket with the recipient
+    RESPONSIBILITY_JUDGED = "responsibility_judged"  # 判责: a unit is held responsible
+    APPEAL_DECIDED = "appeal_decided"  # 申诉: the reviewer upheld or overturned it
 
 
 LANGUAGES = ("zh-CN", "ru", "en")
@@ -38,6 +40,7 @@ TICKET_KEYS = ("number", "subject", "status", "severity", "priority", "assignee"
 EVENT_KEYS = (
     "kind", "occurred_at", "actor", "reason", "note", "urge_count", "to_line", "metric",
     "due_at", "from_status", "to_status", "message", "solution", "score", "critical",
+    "unit", "category", "decision", "appealable",
 )  # fmt: skip
 RECIPIENT_KEYS = ("name",)
 

@@ -17,6 +17,7 @@ class Audience(StrEnum):
     REQUESTER = "requester"  # the ticket's contact, and the portal user who submitted it
     WATCHERS = "watchers"  # watchers and the people the ticket was shared with
     SHARED_WITH = "shared_with"  # only those it was shared with by this event
+    CONCERNED = "concerned"  # whom a QC decision is about: the person judged, the appellant
     GROUP_LEAD = "group_lead"  # the leads of the ticket's group
     SUPERVISORS_ON_DUTY = "supervisors_on_duty"
     EVERYONE_ON_DUTY = "everyone_on_duty"
@@ -42,6 +43,10 @@ DEFAULT_RULES: Mapping[Kind, frozenset[Audience]] = {
     Kind.REPEAT_COMPLAINT: frozenset({A.GROUP_LEAD, A.SUPERVISORS_ON_DUTY}),
     Kind.INSPECTION_FAILED: frozenset({A.ASSIGNEE, A.GROUP_LEAD}),
     Kind.SHARED: frozenset({A.SHARED_WITH}),
+    # The judged unit hears of its judgement and of the appeal's outcome (its leads, and
+    # the person judged or who appealed).
+    Kind.RESPONSIBILITY_JUDGED: frozenset({A.CONCERNED, A.GROUP_LEAD}),
+    Kind.APPEAL_DECIDED: frozenset({A.CONCERNED, A.GROUP_LEAD}),
 }
 # Critical notices bypass quiet hours and mutes (never a channel's legal limits).
 CRITICAL = frozenset({Kind.MAJOR_ALERT})
@@ -59,6 +64,8 @@ class Notice:
     actor: str
     details: dict[str, Any] = field(default_factory=dict)  # the event part of the context
     shared_with: tuple[str, ...] = ()
+    concerned: tuple[str, ...] = ()
+    unit: str | None = None  # whose leads are told: the judged unit, else the ticket's group
 
     @property
     def critical(self) -> bool:
@@ -108,6 +115,7 @@ def _members(
         A.REQUESTER: lambda: _requesters(ticket),
         A.WATCHERS: lambda: [*ticket.watchers, *sorted(ticket.shared_with)],
         A.SHARED_WITH: lambda: notice.shared_with,
+        A.CONCERNED: lambda: notice.concerned,
         A.GROUP_LEAD: lambda: roster.group_leads,
         A.SUPERVISORS_ON_DUTY: lambda: roster.supervisors_on_duty,
         A.EVERYONE_ON_DUTY: lambda: roster.on_duty,

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 FIELDS = ("number", "subject", "status", "severity", "priority", "assignee", "group",
-          "submitted_by", "contact_name", "contact_phone", "contact_email", "watchers")  # fmt: skip
+          "submitted_by", "contact_name", "contact_phone", "contact_email", "watchers",
+          "judged_unit", "judged_person", "appellant")  # fmt: skip
 
 
 @dataclass

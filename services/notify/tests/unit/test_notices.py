@@ -122,3 +122,43 @@ def test_only_the_tickets_handling_being_late_is_told(
         metric=metric, policy_id="p", target_seconds=60, due_at=T0,
     ))  # fmt: skip
     assert kinds(warning) + kinds(breach) == expected
+
+
+def judged_events() -> list[d.EventEnvelope]:
+    def qc(cls: type, payload: object, minutes: int, actor: str) -> d.EventEnvelope:
+        return cls(occurred_at=T0.replace(minute=minutes), producer="qc", tenant_id="demo",
+                   ticket_id="t-1", actor=Actor(id=actor, role="supervisor"),
+                   payload=payload)  # fmt: skip
+
+    return [
+        qc(q.ResponsibilityJudged, q.ResponsibilityJudgedPayload(
+            judgement_id="t-1:j1", judge="zhao", unit="delivery-3", person="li.wei",
+            category="延误", text="未按时投递"), 1, "zhao"),
+        qc(q.AppealFiled, q.AppealFiledPayload(
+            judgement_id="t-1:j1", appellant="chen.lead", unit="delivery-3",
+            reason_category="other", text="非我部责任"), 2, "chen.lead"),
+        qc(q.AppealDecided, q.AppealDecidedPayload(
+            judgement_id="t-1:j1", reviewer="sun", decision=q.AppealDecision.REASSIGNED,
+            reason="收寄局录入不全", new_unit="sorting"), 3, "sun"),
+        qc(q.ResponsibilityJudged, q.ResponsibilityJudgedPayload(
+            judgement_id="t-1:j2", judge="sun", unit="sorting", category="延误",
+            text="收寄局录入不全"), 3, "sun"),
+    ]  # fmt: skip
+
+
+def test_the_judged_unit_hears_of_its_judgement_and_of_the_appeals_outcome() -> None:
+    ticket = FollowedTicket("t-1", "demo")
+    judged, filed, decided, rejudged = (reading_of(e).apply(e, ticket) for e in judged_events())
+    [judgement] = judged
+    assert (judgement.kind, judgement.concerned, judgement.unit) == (
+        Kind.RESPONSIBILITY_JUDGED, ("li.wei",), "delivery-3",
+    )  # fmt: skip
+    assert judgement.details["reason"] == "未按时投递"
+    assert filed == []
+    [decision] = decided
+    assert decision.kind is Kind.APPEAL_DECIDED
+    assert decision.concerned == ("chen.lead", "li.wei")  # who appealed, who was judged
+    assert decision.unit == "delivery-3"  # the unit that appealed hears the outcome
+    assert (decision.details["decision"], decision.details["unit"]) == ("reassigned", "sorting")
+    [new] = rejudged
+    assert (new.concerned, new.unit) == ((), "sorting")  # nobody of the old unit

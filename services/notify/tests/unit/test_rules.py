@@ -96,3 +96,14 @@ def test_an_older_event_never_overwrites_a_newer_one() -> None:
 def test_an_unknown_field_is_a_bug_not_silently_kept() -> None:
     with pytest.raises(ValueError, match="unknown"):
         FollowedTicket("t-1", "demo").set("colour", "red", T0)
+
+
+def test_an_appeal_decision_reaches_who_appealed_and_the_units_leads_not_the_reviewer() -> None:
+    notice = Notice(Kind.APPEAL_DECIDED, "e-1", T0, "sun", concerned=("chen", "li.wei", "sun"),
+                    unit="delivery-3")  # fmt: skip
+    roster = Roster(group_leads=("chen", "wang.lead"))
+    found = recipients(notice, ticket(assignee="zhao"), DEFAULT_RULES[Kind.APPEAL_DECIDED], roster)
+    assert [(r.key, r.audience) for r in found] == [
+        ("chen", Audience.CONCERNED), ("li.wei", Audience.CONCERNED),
+        ("wang.lead", Audience.GROUP_LEAD),
+    ]  # fmt: skip
