@@ -8,9 +8,10 @@ from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
 
 TICKETS = 12
-SERVICES = ("intake", "dispatch", "sla", "qc", "gateway")
+SERVICES = ("intake", "dispatch", "sla", "qc", "notify", "gateway")
 ONE_PER_TICKET = {
-    "intake.tickets", "dispatch.work_orders", "sla.ticket_slas", "qc.cases", "gateway.tickets",
+    "intake.tickets", "dispatch.work_orders", "sla.ticket_slas", "qc.cases", "notify.tickets",
+    "gateway.tickets",
 }  # fmt: skip
 # Lease collections hold one document per shard or replica, whatever the traffic.
 LEASES = ("relay_shards", "relay_members", "timer_shards", "scheduler_members")
@@ -65,7 +66,8 @@ async def test_bookkeeping_expires_and_nothing_else_grows_per_event(
     grown = {name: after[name] - before.get(name, 0) for name in after}
     ttl = await expiring(mongo_client, stack_namespace, grown)
     assert {name for name in ONE_PER_TICKET if grown[name] == TICKETS} == ONE_PER_TICKET
-    assert {"intake.outbox", "dispatch.outbox", "intake.processed_events"} <= ttl
+    assert {"intake.outbox", "dispatch.outbox", "intake.processed_events",
+            "notify.deliveries"} <= ttl  # fmt: skip
     leases = {name for name in grown if name.endswith(LEASES)}
     assert all(after[name] <= OUTBOX_SHARDS for name in leases)
     known = ONE_PER_TICKET | ttl | leases

@@ -102,6 +102,9 @@ def delivery_document(d: Delivery) -> Doc:
         "attempts": d.attempts, "provider_message_id": d.provider_message_id,
         "critical": d.critical, "subscription_id": d.subscription_id, "claim": d.claim,
         "version": d.version,
+        # What the TTL index reads: a finished delivery is kept DELIVERY_RETENTION from its
+        # creation (far beyond its last retry); a pending one (no date) never expires.
+        "expires_from": None if d.pending else d.created_at,
     }  # fmt: skip
 
 

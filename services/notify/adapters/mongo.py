@@ -24,9 +24,14 @@ TICKETS, PEOPLE, SETTINGS, TEMPLATES = "tickets", "people", "settings", "templat
 DELIVERIES, SUBSCRIPTIONS = "deliveries", "subscriptions"
 # The sender's queue: pending deliveries, the earliest due first.
 DUE = [("pending", ASCENDING), ("next_attempt_at", ASCENDING)]
+# Every status a delivery took is on the ticket's history in the gateway; notify's own
+# record is for retries, the audit of recent weeks and the API.
+DELIVERY_RETENTION_S = 90 * 24 * 3600
 INDEXES = {
     DELIVERIES: [IndexModel(DUE), IndexModel([("ticket_id", ASCENDING), ("created_at", ASCENDING)]),
-                 IndexModel([("subscription_id", ASCENDING), ("pending", ASCENDING)])],
+                 IndexModel([("subscription_id", ASCENDING), ("pending", ASCENDING)]),
+                 IndexModel([("expires_from", ASCENDING)],
+                            expireAfterSeconds=DELIVERY_RETENTION_S)],
     PEOPLE: [IndexModel([("tenant_id", ASCENDING), ("on_duty", ASCENDING)])],
     SUBSCRIPTIONS: [IndexModel([("tenant_id", ASCENDING)])],
 }  # fmt: skip

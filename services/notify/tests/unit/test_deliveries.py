@@ -3,6 +3,7 @@ status event for every status it takes."""
 
 from datetime import UTC, datetime, timedelta
 
+from services.notify.adapters.documents import delivery_document
 from services.notify.domain.channels import Channel, SendFailed, Sent
 from services.notify.domain.deliveries import Delivery, RetryPolicy, delivery_id
 from shared.events.notify import DeliveryStatus
@@ -76,3 +77,12 @@ def test_postponing_is_not_an_attempt_and_publishes_nothing() -> None:
 def test_backoff_doubles_up_to_its_cap() -> None:
     retry = RetryPolicy(base_s=30, cap_s=100)
     assert [retry.delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 100, 100]
+
+
+def test_only_a_finished_delivery_is_given_a_date_to_expire_from() -> None:
+    d, retry = queued(), RetryPolicy(max_attempts=3)
+    assert delivery_document(d)["expires_from"] is None
+    d.failed(SendFailed("451 try later", permanent=False), T0, retry)
+    assert delivery_document(d)["expires_from"] is None  # a pending retry is never lost
+    d.succeeded(Sent("m-1"), T0 + timedelta(minutes=1))
+    assert delivery_document(d)["expires_from"] == T0
