@@ -80,6 +80,7 @@ def settings_document(tenant_id: str, settings: TenantNotifySettings) -> Doc:
         "sms_hours": _window(settings.sms_hours),
         "audiences": {kind.value: sorted(a.value for a in audiences)
                       for kind, audiences in settings.audiences.items()},
+        "digest_window_s": settings.digest_window_s,
     }  # fmt: skip
 
 
@@ -89,6 +90,7 @@ def settings_from(doc: Doc) -> TenantNotifySettings:
         _window_from(doc["quiet_hours"]), _window_from(doc["sms_hours"]),
         {Kind(kind): frozenset(Audience(a) for a in audiences)
          for kind, audiences in doc["audiences"].items()},
+        doc.get("digest_window_s", 0),
     )  # fmt: skip
 
 
@@ -101,7 +103,7 @@ def delivery_document(d: Delivery) -> Doc:
         "created_at": d.created_at, "next_attempt_at": d.next_attempt_at, "reason": d.reason,
         "attempts": d.attempts, "provider_message_id": d.provider_message_id,
         "critical": d.critical, "subscription_id": d.subscription_id, "claim": d.claim,
-        "version": d.version,
+        "version": d.version, "digest": d.digest, "digest_key": d.digest_key,
         # What the TTL index reads: a finished delivery is kept DELIVERY_RETENTION from its
         # creation (far beyond its last retry); a pending one (no date) never expires.
         "expires_from": None if d.pending else d.created_at,
@@ -115,6 +117,7 @@ def delivery_from(doc: Doc) -> Delivery:
         doc["context"], DeliveryStatus(doc["status"]), doc["created_at"],
         doc["next_attempt_at"], doc["reason"], doc["attempts"], doc["provider_message_id"],
         doc["critical"], doc["subscription_id"], doc["claim"], doc["version"],
+        digest=doc.get("digest", False),
     )  # fmt: skip
 
 

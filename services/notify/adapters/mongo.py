@@ -31,7 +31,8 @@ INDEXES = {
     DELIVERIES: [IndexModel(DUE), IndexModel([("ticket_id", ASCENDING), ("created_at", ASCENDING)]),
                  IndexModel([("subscription_id", ASCENDING), ("pending", ASCENDING)]),
                  IndexModel([("expires_from", ASCENDING)],
-                            expireAfterSeconds=DELIVERY_RETENTION_S)],
+                            expireAfterSeconds=DELIVERY_RETENTION_S),
+                 IndexModel([("digest_key", ASCENDING), ("pending", ASCENDING)])],
     PEOPLE: [IndexModel([("tenant_id", ASCENDING), ("on_duty", ASCENDING)])],
     SUBSCRIPTIONS: [IndexModel([("tenant_id", ASCENDING)])],
 }  # fmt: skip
@@ -191,14 +192,39 @@ class MongoDeliveryQueue:
 
     async def claim(
         self, claim: str, now: datetime, lease_until: datetime, limit: int
-    ) -> list[str]:
+    ) -> list[tuple[str, str | None]]:
         """One document at a time: each claim is atomic, so replicas never share one."""
         claimed = []
         for _ in range(limit):
             doc = await self._deliveries.find_one_and_update(
                 {"pending": True, "next_attempt_at": {"$lte": now}},
                 {"$set": {"claim": claim, "next_attempt_at": lease_until}},
-                sort=[("next_attempt_at", ASCENDING)], projection={"_id": 1},
+                sort=[("next_attempt_at", ASCENDING)], projection={"_id": 1, "digest_key": 1},
+                return_document=ReturnDocument.AFTER,
+            )  # fmt: skip
+            if doc is None:
+                break
+            claimed.append((str(doc["_id"]), doc.get("digest_key")))
+        return claimed
+
+    async def take(self, delivery_id: str, claim: str, attempt: str) -> bool:
+        doc = await self._deliveries.find_one_and_update(
+            {"_id": delivery_id, "claim": claim, "pending": True},
+            {"$set": {"claim": attempt}}, projection={"_id": 1},
+        )  # fmt: skip
+        return doc is not None
+
+    async def claim_digest(
+        self, key: str, attempt: str, lease_until: datetime, limit: int
+    ) -> list[str]:
+        """The pending deliveries of a digest that no sender holds, oldest first, each
+        taken atomically (those of the same round come with the lead: see ``take``)."""
+        claimed: list[str] = []
+        while len(claimed) < limit:
+            doc = await self._deliveries.find_one_and_update(
+                {"digest_key": key, "pending": True, "claim": None},
+                {"$set": {"claim": attempt, "next_attempt_at": lease_until}},
+                sort=[("created_at", ASCENDING)], projection={"_id": 1},
                 return_document=ReturnDocument.AFTER,
             )  # fmt: skip
             if doc is None:

@@ -85,6 +85,19 @@ class JinjaRenderer:
         self._check(channel, language)
         return _read(self._root / language / f"{kind.value}.{channel.value}.j2")
 
+    def render_digest(
+        self, channel: Channel, language: str, ticket: Mapping[str, Any], items: list[str],
+        recipient: Mapping[str, Any],
+    ) -> Rendered:  # fmt: skip
+        self._check(channel, language)
+        source = _read(self._root / language / f"digest.{channel.value}.j2")
+        ctx = {"ticket": dict(ticket), "items": list(items), "count": len(items),
+               "recipient": dict(recipient)}  # fmt: skip
+        try:
+            return self._render(source, channel, language, ctx)
+        except (TemplateError, TypeError, ValueError) as error:
+            raise TemplateFailed(f"digest/{channel.value}/{language}: {error}") from error
+
     def render(
         self, kind: Kind, channel: Channel, language: str, ctx: Mapping[str, Any],
         override: str | None = None,

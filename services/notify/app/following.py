@@ -111,7 +111,7 @@ def _delivery(
         ticket.tenant_id, ticket.ticket_id, notice.kind.value, one.channel, recipient.key,
         one.address, one.language, context(ticket.snapshot(), details, {"name": to.name}),
         one.status, created_at=notice.occurred_at, next_attempt_at=_due(one),
-        reason=one.reason, critical=notice.critical,
+        reason=one.reason, critical=notice.critical, digest=one.digest,
     )  # fmt: skip
 
 

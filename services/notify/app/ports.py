@@ -108,9 +108,22 @@ class DeliveryQueue(Protocol):
 
     async def claim(
         self, claim: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, str | None]]:
+        """Ids (with their digest keys) of up to ``limit`` pending deliveries due by
+        ``now``, now held by ``claim`` and not due again before ``lease_until`` (a sender
+        that died loses them then)."""
+        ...
+
+    async def take(self, delivery_id: str, claim: str, attempt: str) -> bool:
+        """Move a delivery claimed by the round ``claim`` to one ``attempt``; False when
+        it is no longer the round's (its lease ran out and another round has it)."""
+        ...
+
+    async def claim_digest(
+        self, key: str, attempt: str, lease_until: datetime, limit: int
     ) -> list[str]:
-        """Ids of up to ``limit`` pending deliveries due by ``now``, now held by ``claim``
-        and not due again before ``lease_until`` (a sender that died loses them then)."""
+        """Ids of up to ``limit`` pending deliveries with ``digest_key``, due or not, that
+        no sender holds, now held by ``attempt`` until ``lease_until``."""
         ...
 
 
@@ -134,6 +147,13 @@ class Renderer(Protocol):
 
     def shipped(self, kind: Kind, channel: Channel, language: str) -> str:
         """The source of the template ticketflow ships."""
+        ...
+
+    def render_digest(
+        self, channel: Channel, language: str, ticket: Mapping[str, Any],
+        items: list[str], recipient: Mapping[str, Any],
+    ) -> Rendered:  # fmt: skip
+        """One message of several notices' one-line texts (``items``), oldest first."""
         ...
 
 

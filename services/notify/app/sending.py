@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 REGISTRATION_GRACE = timedelta(seconds=60)
 REGISTRATION_WAIT = timedelta(seconds=5)
 PAUSED_WAIT = timedelta(minutes=5)
+MAX_DIGEST = 20  # notices in one digest; more go out in the next
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,16 @@ class DeliverySender:
         now, config = self._clock.now(), self._config
         claim = f"{self._owner}/{uuid4().hex}"
         lease_until = now + timedelta(seconds=config.lease_s)
-        ids = await self._queue.claim(claim, now, lease_until, config.batch_size)
+        claimed = await self._queue.claim(claim, now, lease_until, config.batch_size)
         results = await asyncio.gather(
-            *(self._attempt(i, claim) for i in ids), return_exceptions=True
+            *(self._attempt(lead, claim, lease_until, rest) for lead, *rest in _by_digest(claimed)),
+            return_exceptions=True,
         )
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             # The others are recorded; these stay claimed and are due again after the lease.
             raise failures[0]
-        return len(ids)
+        return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -107,15 +110,81 @@ class DeliverySender:
         for task in waiting:
             task.cancel()
 
-    async def _attempt(self, delivery_id: str, claim: str) -> None:
+    async def _attempt(
+        self, delivery_id: str, claim: str, lease_until: datetime, same_round: list[str]
+    ) -> None:
+        """One message: the delivery's own, or the digest of it and ``same_round`` (its
+        digest siblings claimed in this round) with any sibling not yet due."""
         async with self._slots:
             async with self._new_uow() as uow:
                 delivery = await uow.deliveries.get(delivery_id)
                 if delivery is None or delivery.claim != claim:
                     return
-                prepared = await self._prepare(uow, delivery)
+                if not delivery.digest:
+                    prepared = await self._prepare(uow, delivery)
+            siblings: list[Delivery] = []
+            if delivery.digest:
+                claim, siblings, prepared = await self._hold_digest(
+                    delivery, claim, lease_until, same_round
+                )
             outcome = await self._send(prepared) if isinstance(prepared, Message) else prepared
             await retry_transient(lambda: self._record(delivery_id, claim, outcome))
+            note = f"in digest {delivery_id}"
+            for sibling in siblings:
+                await retry_transient(
+                    partial(self._record, sibling.delivery_id, claim, outcome, note)
+                )
+
+    async def _hold_digest(
+        self, delivery: Delivery, claim: str, lease_until: datetime, same_round: list[str]
+    ) -> tuple[str, list[Delivery], Message | Outcome]:
+        """Hold the delivery and its siblings for this attempt alone: those of the round,
+        and the recipient's other pending notices of the ticket on this channel that are
+        not due yet (the tenant's digest window holds them).
+
+        The claims are made before the transaction that reads them, which would not see
+        them in its snapshot otherwise."""
+        attempt = f"{claim}/{delivery.delivery_id}"
+        held = [i for i in [delivery.delivery_id, *same_round]
+                if await self._queue.take(i, claim, attempt)]  # fmt: skip
+        assert delivery.digest_key is not None
+        room = MAX_DIGEST - len(held)
+        held += await self._queue.claim_digest(delivery.digest_key, attempt, lease_until, room)
+        async with self._new_uow() as uow:
+            found = [await uow.deliveries.get(i) for i in held]
+            mine = [d for d in found if d is not None and d.claim == attempt]
+        lead = next((d for d in mine if d.delivery_id == delivery.delivery_id), None)
+        if lead is None:
+            return attempt, [], Postponed(lease_until, "taken by another sender")
+        siblings = [d for d in mine if d is not lead]
+        async with self._new_uow() as uow:
+            prepared = await (
+                self._digest(uow, [lead, *siblings]) if siblings else self._prepare(uow, lead)
+            )  # fmt: skip
+        return attempt, siblings, prepared
+
+    async def _digest(self, uow: NotifyUnitOfWork, members: list[Delivery]) -> Message | Outcome:
+        lead = members[0]
+        if lead.channel not in self._senders:
+            return SendFailed(f"no {lead.channel.value} provider is configured", permanent=True)
+        lines, ticket = [], {}
+        for d in sorted(members, key=lambda m: m.created_at):
+            ctx = await self._context(uow, d)
+            if not isinstance(ctx, dict):
+                return ctx
+            line = await self._rendered(uow, d, ctx, Channel.SMS)
+            if not isinstance(line, Message):
+                return line
+            lines.append(line.body)
+            ticket = ctx["ticket"]
+        try:
+            text = self._renderer.render_digest(
+                lead.channel, lead.language, ticket, lines, lead.context.get("recipient", {})
+            )
+        except TemplateFailed as error:
+            return SendFailed(f"template: {error}", permanent=True)
+        return Message(lead.delivery_id, lead.channel, lead.address or "", text.body,
+                       lead.tenant_id, lead.ticket_id, subject=text.subject)  # fmt: skip
 
     async def _send(self, message: Message) -> Sent | SendFailed:
         try:
@@ -128,6 +197,11 @@ class DeliverySender:
             return await self._webhook(uow, d)
         if d.channel not in self._senders:
             return SendFailed(f"no {d.channel.value} provider is configured", permanent=True)
+        ctx = await self._context(uow, d)
+        return await self._rendered(uow, d, ctx) if isinstance(ctx, dict) else ctx
+
+    async def _context(self, uow: NotifyUnitOfWork, d: Delivery) -> dict[str, Any] | Postponed:
+        """The planned context with the ticket's number, which may have come later."""
         ctx = dict(d.context)
         ticket = dict(ctx["ticket"])
         if ticket.get("number") is None:
@@ -138,12 +212,13 @@ class DeliverySender:
         if ticket["number"] is None and now - d.created_at < REGISTRATION_GRACE:
             return Postponed(now + REGISTRATION_WAIT, "waiting for the ticket's registration")
         ticket["number"] = ticket["number"] or d.ticket_id
-        return await self._rendered(uow, d, ctx | {"ticket": ticket})
+        return ctx | {"ticket": ticket}
 
     async def _rendered(
-        self, uow: NotifyUnitOfWork, d: Delivery, ctx: dict[str, Any]
-    ) -> Message | Outcome:
-        kind, channel = Kind(d.kind), d.channel.template_channel
+        self, uow: NotifyUnitOfWork, d: Delivery, ctx: dict[str, Any],
+        channel: Channel | None = None,
+    ) -> Message | Outcome:  # fmt: skip
+        kind, channel = Kind(d.kind), channel or d.channel.template_channel
         override = await uow.templates.get(d.tenant_id, kind, channel, d.language)
         try:
             text = self._renderer.render(kind, channel, d.language, ctx, override)
@@ -162,7 +237,9 @@ class DeliverySender:
         return Message(d.delivery_id, Channel.WEBHOOK, sub.url, body, d.tenant_id, d.ticket_id,
                        signing_key_id=sub.key_id, signing_secret=sub.secret)  # fmt: skip
 
-    async def _record(self, delivery_id: str, claim: str, outcome: Outcome) -> None:
+    async def _record(
+        self, delivery_id: str, claim: str, outcome: Outcome, note: str | None = None
+    ) -> None:
         async with self._new_uow() as uow:
             delivery = await uow.deliveries.get(delivery_id)
             if delivery is None or delivery.claim != claim:
@@ -171,7 +248,7 @@ class DeliverySender:
             if isinstance(outcome, Postponed):
                 delivery.postpone(outcome.until, outcome.reason)
             elif isinstance(outcome, Sent):
-                delivery.succeeded(outcome, now)
+                delivery.succeeded(outcome, now, note)
             else:
                 delivery.failed(outcome, now, self._config.retry)
             await self._judge_subscription(uow, delivery, outcome)
@@ -194,6 +271,14 @@ class DeliverySender:
         else:
             sub.failed(outcome.reason)
         await uow.subscriptions.save(sub)
+
+
+def _by_digest(claimed: list[tuple[str, str | None]]) -> list[list[str]]:
+    """The round's deliveries, those of one digest together (oldest claimed first)."""
+    groups: dict[str, list[str]] = {}
+    for delivery_id, key in claimed:
+        groups.setdefault(key or delivery_id, []).append(delivery_id)
+    return list(groups.values())
 
 
 def _posted(delivery: Delivery, posted: Posted, now: datetime) -> NotificationPosted:

@@ -58,6 +58,7 @@ class Delivery:
     subscription_id: str | None = None  # webhooks
     claim: str | None = None  # the sender attempt that holds it
     version: int = 0
+    digest: bool = False  # may be sent merged with its digest siblings
     events: list[NotificationStatusChanged] = field(default_factory=list, compare=False)
 
     @property
@@ -68,9 +69,14 @@ class Delivery:
         """Publish the status it was planned with."""
         self._changed(at)
 
-    def succeeded(self, sent: Sent, at: datetime) -> None:
+    @property
+    def digest_key(self) -> str | None:
+        """What its digest siblings share: the same ticket, recipient and channel."""
+        return f"{self.ticket_id}|{self.recipient}|{self.channel.value}" if self.digest else None
+
+    def succeeded(self, sent: Sent, at: datetime, note: str | None = None) -> None:
         self.attempts += 1
-        self.status, self.reason = DeliveryStatus.SENT, None
+        self.status, self.reason = DeliveryStatus.SENT, note
         self.provider_message_id, self.next_attempt_at, self.claim = (
             sent.provider_message_id, None, None,
         )  # fmt: skip

@@ -2,7 +2,7 @@
 in which language, now or after quiet hours — or suppressed, with the reason kept."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.notify.domain.channels import Channel
@@ -24,6 +24,7 @@ class Reason:
     DUPLICATE_ADDRESS = "duplicate_address"  # another recipient of the notice has it
     QUIET_HOURS = "quiet_hours"
     SMS_HOURS = "sms_hours"  # the hours SMS may legally be sent
+    DIGEST = "digest_window"  # held for the tenant's digest window
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Planned:
     status: DeliveryStatus
     not_before: datetime
     reason: str | None = None
+    digest: bool = False  # may go out merged with the recipient's other notices of the ticket
 
 
 def plan(
@@ -94,7 +96,17 @@ def _one(
     if suppressed:
         return Planned(channel, address, language, DeliveryStatus.SUPPRESSED, now, suppressed)
     at, reason = _when(notice, channel, to.person, tenant, now)
-    return Planned(channel, address, language, DeliveryStatus.QUEUED, at, reason)
+    digest = _digested(notice, channel, tenant)
+    if digest and at < now + timedelta(seconds=tenant.digest_window_s):
+        at, reason = now + timedelta(seconds=tenant.digest_window_s), Reason.DIGEST
+    return Planned(channel, address, language, DeliveryStatus.QUEUED, at, reason, digest)
+
+
+def _digested(notice: Notice, channel: Channel, tenant: TenantNotifySettings) -> bool:
+    """A critical notice is never held, and only SMS and e-mail are merged (a feed shows
+    each notice; a webhook carries one event)."""
+    merged = channel in (Channel.SMS, Channel.EMAIL)
+    return tenant.digest_window_s > 0 and merged and not notice.critical
 
 
 def _when(

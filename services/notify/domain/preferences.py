@@ -95,6 +95,9 @@ class TenantNotifySettings:
     audiences: Mapping[Kind, frozenset[Audience]] = field(
         default_factory=lambda: dict(DEFAULT_RULES)
     )
+    # Seconds an SMS or e-mail waits so that what else happens to the ticket meanwhile goes
+    # out with it, one message per recipient and channel; 0: every notice on its own.
+    digest_window_s: int = 0
 
     def __post_init__(self) -> None:
         _check_language(self.language)

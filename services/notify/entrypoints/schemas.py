@@ -114,6 +114,8 @@ class SettingsBody(Body):
     quiet_hours: WindowBody | None = None
     sms_hours: WindowBody | None = None
     audiences: dict[Kind, Annotated[list[Audience], Field(max_length=10)]] | None = None
+    # Up to an hour: what happens to a ticket meanwhile goes out as one SMS / e-mail.
+    digest_window_s: StrictInt = Field(default=0, ge=0, le=3600)
 
     def settings(self) -> TenantNotifySettings:
         defaults = TenantNotifySettings()
@@ -124,6 +126,7 @@ class SettingsBody(Body):
             self.sms_hours.window() if self.sms_hours else None,
             {k: frozenset(v) for k, v in self.audiences.items()}
             if self.audiences is not None else defaults.audiences,
+            self.digest_window_s,
         )  # fmt: skip
 
     @classmethod
@@ -133,6 +136,7 @@ class SettingsBody(Body):
             "channels": _channel_names(s.channels), "quiet_hours": WindowBody.of(s.quiet_hours),
             "sms_hours": WindowBody.of(s.sms_hours),
             "audiences": {k: sorted(v) for k, v in s.audiences.items()},
+            "digest_window_s": s.digest_window_s,
         })  # fmt: skip
 
 

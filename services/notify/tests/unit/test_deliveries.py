@@ -86,3 +86,10 @@ def test_only_a_finished_delivery_is_given_a_date_to_expire_from() -> None:
     assert delivery_document(d)["expires_from"] is None  # a pending retry is never lost
     d.succeeded(Sent("m-1"), T0 + timedelta(minutes=1))
     assert delivery_document(d)["expires_from"] == T0
+
+
+def test_a_rounds_deliveries_of_one_digest_go_together_and_the_rest_alone() -> None:
+    from services.notify.app.sending import _by_digest
+
+    claimed = [("a", "t|li|sms"), ("b", None), ("c", "t|li|sms"), ("d", "t|li|email"), ("e", None)]
+    assert _by_digest(claimed) == [["a", "c"], ["b"], ["d"], ["e"]]

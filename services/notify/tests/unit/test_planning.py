@@ -168,3 +168,35 @@ def test_an_empty_window_is_refused() -> None:
 def test_unknown_languages_and_zones_are_refused(field: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Person("li.wei", "demo", **field)  # type: ignore[arg-type]
+
+
+def test_a_digest_window_holds_sms_and_email_to_merge_them_but_not_the_feed() -> None:
+    tenant = TenantNotifySettings(digest_window_s=300)
+    planned = {p.channel: p for p in plan(notice(), ASSIGNEE, staff(), tenant, muted=False,
+                                          now=NOW)}  # fmt: skip
+    later = datetime(2026, 12, 2, 3, 5, tzinfo=UTC)
+    for channel in (Channel.SMS, Channel.EMAIL):
+        assert (planned[channel].digest, planned[channel].not_before) == (True, later)
+        assert planned[channel].reason == Reason.DIGEST
+    feed = planned[Channel.IN_APP]
+    assert (feed.digest, feed.not_before) == (False, NOW)
+
+
+def test_a_critical_notice_is_never_held_for_a_digest() -> None:
+    tenant = TenantNotifySettings(digest_window_s=300)
+    planned = plan(notice(Kind.MAJOR_ALERT), ASSIGNEE, staff(), tenant, muted=False, now=NOW)
+    assert {(p.digest, p.not_before) for p in planned} == {(False, NOW)}
+
+
+def test_without_a_window_nothing_is_a_digest() -> None:
+    planned = plan(notice(), ASSIGNEE, staff(), TENANT, muted=False, now=NOW)
+    assert not any(p.digest for p in planned)
+
+
+def test_quiet_hours_longer_than_the_window_keep_their_reason() -> None:
+    tenant = TenantNotifySettings(digest_window_s=300)
+    moscow = staff(time_zone="Europe/Moscow", quiet_hours=NIGHT)  # 06:00 there, until 07:00
+    sms = {p.channel: p for p in plan(notice(), ASSIGNEE, moscow, tenant, muted=False,
+                                      now=NOW)}[Channel.SMS]  # fmt: skip
+    assert (sms.digest, sms.reason) == (True, Reason.QUIET_HOURS)
+    assert sms.not_before == datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
