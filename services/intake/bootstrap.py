@@ -9,7 +9,14 @@ from services.intake.adapters.attachments import GridFsBlobs
 from services.intake.adapters.mongo import INDEXES, IntakeMongoUnitOfWork
 from services.intake.app.context import IntakeContext
 from services.intake.app.handlers import Numbering
-from services.intake.entrypoints import attachments_http, customers_http, http, kafka, tenants_http
+from services.intake.entrypoints import (
+    attachments_http,
+    customers_http,
+    drafts_http,
+    http,
+    kafka,
+    tenants_http,
+)
 from services.intake.settings import IntakeSettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -41,7 +48,9 @@ def create_app(
         kafka.dispatch_events(ctx),
         batched=True,
     )
-    routers = [m.router for m in (http, attachments_http, customers_http, tenants_http)]
+    routers = [
+        m.router for m in (http, attachments_http, customers_http, tenants_http, drafts_http)
+    ]
     return kit.app(
         context=ctx,
         routers=routers,

@@ -222,6 +222,8 @@ class ClosureReason(StrEnum):
     CONFIRMED = "confirmed"  # the customer confirmed the resolution
     AUTO_CLOSED = "auto_closed"  # no reply within the auto-close period
     CANCELED = "canceled"
+    # 直接答复: resolved by the registering agent during the call, closed at registration
+    FIRST_CONTACT = "first_contact"
 
 
 class TicketClosedPayload(Frozen):

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from shared.events.envelope import EventEnvelope, Frozen
-from shared.events.submissions import AsRecorded, Location
+from shared.events.submissions import AsRecorded, FirstContactResolution, Location
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
 
@@ -32,6 +32,14 @@ class TicketRegisteredPayload(Frozen):
     # 申告: set when this complaint repeats an open one (see ticket.linked_repeat).
     repeat_of: str | None = None
     related_to: str | None = None
+    # 直接答复: set when the agent resolved it during the call (dispatch then resolves and
+    # closes it at once, without assignment); None on every other registration and on
+    # events written before first-contact resolution existed.
+    first_contact_resolution: FirstContactResolution | None = None
+
+    @property
+    def resolved_at_first_contact(self) -> bool:
+        return self.first_contact_resolution is not None
 
 
 class TicketRegistered(EventEnvelope):

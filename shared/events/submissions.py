@@ -29,6 +29,13 @@ def line(max_length: int) -> StringConstraints:
     )
 
 
+def _text(max_length: int) -> StringConstraints:
+    """Trimmed, non-empty free text (line breaks and tabs allowed)."""
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=_FREE_TEXT
+    )
+
+
 Text = Annotated[str, line(200)]
 # Normalised on the way in, so that "+86 139-0000-0000" and "+8613900000000" are one contact.
 Phone = Annotated[str, AfterValidator(e164)]
@@ -83,6 +90,16 @@ class Location(Frozen):
         return self
 
 
+class FirstContactResolution(Frozen):
+    """直接答复: the agent resolved the request during the call. The ticket is registered and
+    closed at once with this resolution (dispatch publishes ``ticket.resolved`` and
+    ``ticket.closed`` with reason ``first_contact``, the registering actor as actor)."""
+
+    cause: Annotated[str, _text(2000)]
+    solution: Annotated[str, _text(2000)]
+    closure_code: Annotated[str, line(100)]
+
+
 class Submission(Frozen):
     """One customer submission as an upstream system sends it."""
 
@@ -104,6 +121,8 @@ class Submission(Frozen):
     needs_onsite: bool = Field(default=False, strict=True)
     # A follow-up of another ticket, e.g. a customer's reply to a closed one (归档 is final).
     related_to: Annotated[str, line(64)] | None = None
+    # 直接答复: resolved during the call; registered and closed at once (never quarantined).
+    first_contact_resolution: FirstContactResolution | None = None
 
     @model_validator(mode="after")
     def _customer_given(self) -> "Submission":

@@ -45,8 +45,21 @@ async def keycloak_gateway(
     )  # fmt: skip
     for tenant in (DEMO, POSTAL):
         await provision_tenant(stack["intake"], tenant)
+    await list_staff(stack["dispatch"], DEMO, "li.wei", "zhang.min")
     async with running(create_app(settings)) as client:
         yield client
+
+
+async def list_staff(dispatch_url: str, tenant: str, *people: str) -> None:
+    """Put people in dispatch's directory (rule 12: a ticket is shared only with listed
+    people of the sharer's centre; these have none, the tenant's default centre)."""
+    admin = {"X-Actor-Id": "e2e-admin", "X-Actor-Role": "admin"}
+    async with httpx.AsyncClient(base_url=dispatch_url) as dispatch:
+        for person in people:
+            listed = await dispatch.put(
+                f"/admin/tenants/{tenant}/staff/{person}", json={"name": person}, headers=admin
+            )
+            assert listed.status_code == 200, listed.text
 
 
 async def bearer(keycloak: KeycloakConfig, username: str) -> dict[str, str]:

@@ -5,13 +5,14 @@ transaction, like every write, but read outside the reading command's transactio
 long-lived roster or rule never turns two tickets' transactions into a write conflict.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pymongo import ASCENDING, GEOSPHERE, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 
 STAFF, GROUPS, STATIONS, ROSTERS = "staff", "groups", "stations", "rosters"
@@ -70,3 +71,8 @@ class MongoDirectory:
     async def urge_threshold(self, tenant_id: str) -> int | None:
         policy = await self.get(POLICIES, tenant_id, WORKFLOW_POLICY)
         return policy.get("urge_escalation_threshold") if policy else None
+
+    async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
+        query = {"tenant_id": tenant_id, "key": {"$in": sorted(set(usernames))}}
+        cursor = self._db[STAFF].find(query, {"key": 1, "centre": 1})
+        return {doc["key"]: Person(doc["key"], doc.get("centre")) async for doc in cursor}

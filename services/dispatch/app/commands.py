@@ -9,6 +9,7 @@ from services.dispatch.app.ports import DispatchUnitOfWork, NewUnitOfWork
 from services.dispatch.app.workflow import execute
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.escalation import escalation_reason
+from services.dispatch.domain.people import Colleagues
 from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import Actor
@@ -103,7 +104,14 @@ async def watch(new_uow: NewUnitOfWork, t: Target, watching: bool) -> WorkOrder:
 async def share(
     new_uow: NewUnitOfWork, t: Target, people: list[str], note: str | None
 ) -> WorkOrder:
-    order, _ = await run(new_uow, t, lambda o, now: o.share(people, note, t.actor, now))
+    """公告 inside the sharer's centre (rule 12), as the tenant's directory says."""
+
+    async def act(o: WorkOrder, uow: DispatchUnitOfWork) -> None:
+        known = await uow.directory.people(o.tenant_id, [t.actor.id, *people])
+        colleagues = Colleagues(o.tenant_id, known.get(t.actor.id), known)
+        o.share(people, note, colleagues, t.actor, uow.now())
+
+    order, _ = await execute(new_uow, t.ticket_id, t.expected_version, act)
     return order
 
 

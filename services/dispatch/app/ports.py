@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
@@ -37,6 +38,10 @@ class Directory(Protocol):
     ) -> list[str]: ...
 
     async def urge_threshold(self, tenant_id: str) -> int | None: ...
+
+    async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
+        """The staff of the tenant among ``usernames``, with their centres."""
+        ...
 
     async def put(self, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]) -> None: ...
 

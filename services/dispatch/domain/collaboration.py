@@ -5,6 +5,7 @@ from uuid import uuid4
 
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import InvalidField
+from services.dispatch.domain.people import Colleagues
 from services.dispatch.domain.state import WorkOrderState
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from shared.events import Actor
@@ -66,11 +67,21 @@ def watch(order: WorkOrderState, watching: bool, actor: Actor, now: datetime) ->
 
 
 def share(
-    order: WorkOrderState, people: list[str], note: str | None, actor: Actor, now: datetime
+    order: WorkOrderState,
+    people: list[str],
+    note: str | None,
+    colleagues: Colleagues,
+    actor: Actor,
+    now: datetime,
 ) -> None:
+    """公告 to people of the sharer's centre only (rule 12); anyone else refuses it all."""
     target = order.next_status(Command.SHARE, actor)
     if not people:
         raise InvalidField("shared_with", "name at least one person")
+    refused = colleagues.outside(people)
+    if refused:
+        reason = "only people of the sharer's centre: " + "; ".join(refused.values())
+        raise InvalidField("shared_with", reason)
     order.shared_with.extend(p for p in people if p not in order.shared_with)
     order.record(TicketShared, TicketSharedPayload(shared_with=people, note=note), actor, now)
     order.finish(Command.SHARE, target, actor, now)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from services.dispatch.domain.command_names import Command
-from services.dispatch.domain.errors import InvalidField
+from services.dispatch.domain.errors import IllegalTransition, InvalidField
 from services.dispatch.domain.state import WorkOrderState
 from services.dispatch.domain.values import FollowUp, Resolution
 from shared.events import Actor
@@ -60,6 +60,29 @@ def resolve(order: WorkOrderState, resolution: Resolution, actor: Actor, now: da
     order.record(TicketResolved, payload, actor, now)
     order.clear_major_alert(actor, now)
     order.finish(Command.RESOLVE, target, actor, now)
+
+
+def resolve_at_first_contact(
+    order: WorkOrderState, resolution: Resolution, actor: Actor, now: datetime
+) -> None:
+    """直接答复: the registering agent resolved it during the call. Like registration itself
+    this is no command of the table: a new ticket goes to resolved and on to closed at once
+    (reason ``first_contact``), never assigned, both steps in the registering actor's name."""
+    if order.status is not TicketStatus.NEW:
+        raise IllegalTransition(
+            f"only a new ticket is resolved at first contact, not one {order.status.value}",
+            allowed=order.allowed_commands,
+        )
+    why = ClosureReason.FIRST_CONTACT
+    order.resolution = resolution
+    payload = TicketResolvedPayload(
+        cause=resolution.cause, solution=resolution.solution, closure_code=resolution.closure_code
+    )
+    order.record(TicketResolved, payload, actor, now)
+    order.finish(Command.RESOLVE, TicketStatus.RESOLVED, actor, now, why.value)
+    order.record(TicketClosed, TicketClosedPayload(reason=why), actor, now)
+    order.clear_major_alert(actor, now)
+    order.finish(Command.CLOSE, TicketStatus.CLOSED, actor, now, why.value)
 
 
 def customer_reply(

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from services.dispatch.domain import assignment, collaboration, escalation, progress
 from services.dispatch.domain.command_names import Command
+from services.dispatch.domain.people import Colleagues
 from services.dispatch.domain.state import WorkOrderState
 from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
 from shared.events import SYSTEM_ACTOR, Actor, TicketRegistered
@@ -42,7 +43,12 @@ class WorkOrder(WorkOrderState):
             needs_onsite=p.needs_onsite,
             related_to=p.related_to or p.repeat_of,
         )
-        if order.severity is Severity.MAJOR and order.status is not TicketStatus.QUARANTINED:
+        answer = p.first_contact_resolution
+        if answer is not None and order.status is TicketStatus.NEW:
+            # 直接答复: closed at once in the registering agent's name, so never routed.
+            resolution = Resolution(answer.cause, answer.solution, answer.closure_code)
+            progress.resolve_at_first_contact(order, resolution, registered.actor, now)
+        elif order.severity is Severity.MAJOR and order.status is not TicketStatus.QUARANTINED:
             order.raise_major_alert(SYSTEM_ACTOR, now)
         return order
 
@@ -127,8 +133,15 @@ class WorkOrder(WorkOrderState):
     def watch(self, watching: bool, actor: Actor, now: datetime) -> None:
         collaboration.watch(self, watching, actor, now)
 
-    def share(self, people: list[str], note: str | None, actor: Actor, now: datetime) -> None:
-        collaboration.share(self, people, note, actor, now)
+    def share(
+        self,
+        people: list[str],
+        note: str | None,
+        colleagues: Colleagues,
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        collaboration.share(self, people, note, colleagues, actor, now)
 
     def comment(self, command: Command, body: str, actor: Actor, now: datetime) -> str:
         return collaboration.comment(self, command, body, actor, now)

@@ -19,6 +19,9 @@ class Item(BaseModel):
 class StaffBody(Item):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     groups: list[Name] = Field(default_factory=list)
+    # The organisation unit (centre) the person works in; a ticket is shared inside it
+    # only. Omitted: the tenant's default centre.
+    centre: Name | None = None
 
 
 class GroupBody(Item):

@@ -14,6 +14,7 @@ from services.intake.adapters.customers import (
     CUSTOMERS,
     MongoCustomerDirectory,
 )
+from services.intake.adapters.drafts import DRAFT_INDEXES, DRAFTS, MongoDrafts
 from services.intake.adapters.tenants import MongoTenantRegistry
 from services.intake.adapters.tickets import (
     TICKET_INDEXES,
@@ -29,6 +30,7 @@ INDEXES = {
     CUSTOMERS: CUSTOMER_INDEXES,
     ACCOUNTS: ACCOUNT_INDEXES,
     ATTACHMENTS: ATTACHMENT_INDEXES,
+    DRAFTS: DRAFT_INDEXES,
 }
 
 
@@ -38,6 +40,7 @@ class IntakeMongoUnitOfWork(MongoUnitOfWork):
     customers: MongoCustomerDirectory
     tenants: MongoTenantRegistry
     attachments: MongoAttachmentRecords
+    drafts: MongoDrafts
 
     def _bind(self, session: AsyncClientSession) -> None:
         self.tickets = MongoTicketRepository(self.db, session)
@@ -45,3 +48,4 @@ class IntakeMongoUnitOfWork(MongoUnitOfWork):
         self.customers = MongoCustomerDirectory(self.db, session)
         self.tenants = MongoTenantRegistry(self.db, session, self.reads)
         self.attachments = MongoAttachmentRecords(self.db, session)
+        self.drafts = MongoDrafts(self.db, session)

@@ -67,9 +67,11 @@ async def register_ticket(
     also: AlsoRecord = _nothing_more,
 ) -> Registration:
     """Register once per (tenant, source, external_ref); a resubmission gets the original.
+    A submission resolved at first contact needs a role that may answer directly (403).
 
     ``also`` runs inside the registration's transaction for a new ticket only, so what it
     writes commits with the ticket or not at all."""
+    tickets.require_may_answer(cmd.submission, cmd.actor)
     for _ in range(_DUPLICATE_ROUNDS):
         try:
             return await retry_transient(lambda: _register(cmd, new_uow, numbering, also))

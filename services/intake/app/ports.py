@@ -6,6 +6,7 @@ from typing import Protocol
 
 from services.intake.domain.attachments import Attachment
 from services.intake.domain.contacts import Account, Customer
+from services.intake.domain.drafts import Draft
 from services.intake.domain.tenants import Tenant
 from services.intake.domain.ticket import Ticket
 from shared.errors import Conflict
@@ -92,6 +93,24 @@ class AttachmentRecords(Protocol):
     async def of_ticket(self, ticket_id: str) -> list[Attachment]: ...
 
 
+class DraftRepository(Protocol):
+    async def get(self, draft_id: str) -> Draft | None:
+        """The draft, submitted or not."""
+        ...
+
+    async def save(self, draft: Draft) -> None:
+        """Insert or replace."""
+        ...
+
+    async def delete(self, draft_id: str) -> bool: ...
+
+    async def open_of(self, tenant_id: str, owner: str, limit: int) -> list[Draft]:
+        """The owner's drafts of the tenant not submitted yet, last changed first."""
+        ...
+
+    async def count_open(self, tenant_id: str, owner: str) -> int: ...
+
+
 class BlobStore(Protocol):
     """Attachment bytes, written outside the transaction (and removed if it aborts)."""
 
@@ -117,6 +136,9 @@ class IntakeUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def attachments(self) -> AttachmentRecords: ...
+
+    @property
+    def drafts(self) -> DraftRepository: ...
 
 
 NewUnitOfWork = Callable[[], IntakeUnitOfWork]

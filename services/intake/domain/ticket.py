@@ -7,6 +7,7 @@ from services.intake.domain.config import TenantConfig
 from services.intake.domain.contacts import Customer, is_unknown, keys_of, with_account
 from services.intake.domain.priority import PriorityBasis, priority_for, raised_one_step
 from services.intake.domain.repeat import Candidate, Prior
+from shared.errors import Forbidden
 from shared.events import Actor, EventEnvelope, TicketRegistered, TicketRegisteredPayload
 from shared.events.intake import (
     TicketLinkedAsRepeat,
@@ -21,6 +22,11 @@ from shared.events.vocabulary import Priority, TicketStatus
 
 PRODUCER = "intake"
 UNKNOWN_CONTACT = "unknown contact"
+# 直接答复: who may register a ticket as resolved during the call (dispatch records the
+# resolution in their name): staff who may resolve tickets, and upstream systems.
+ANSWERING_ROLES = frozenset(
+    {"agent", "dispatcher", "field_engineer", "group_lead", "supervisor", "admin", "system"}
+)
 
 
 @dataclass
@@ -87,9 +93,23 @@ def candidate(submission: Submission, at: datetime) -> Candidate:
     return Candidate(keys, submission.type, submission.service, at)
 
 
+def require_may_answer(submission: Submission, actor: Actor) -> None:
+    """A ticket resolved at first contact is registered by staff or an upstream system only."""
+    if submission.first_contact_resolution is not None and actor.role not in ANSWERING_ROLES:
+        raise Forbidden(
+            f"role {actor.role!r} may not register a ticket as resolved at first contact",
+            ANSWERING_ROLES,
+        )
+
+
 def register(submission: Submission, r: Registering) -> Ticket:
     s = with_account(submission, r.customer)
-    quarantined = r.config.quarantine_unknown_contacts and is_unknown(s, r.customer)
+    # Resolved during the call, it needs no dispatching: nothing to hold back.
+    quarantined = (
+        r.config.quarantine_unknown_contacts
+        and s.first_contact_resolution is None
+        and is_unknown(s, r.customer)
+    )
     status = TicketStatus.QUARANTINED if quarantined else TicketStatus.NEW
     priority, basis = _prioritise(s, r)
     repeat_of = r.original.ticket_id if r.original else None

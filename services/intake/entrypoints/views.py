@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from services.intake.domain.drafts import Draft, DraftContent
 from services.intake.domain.ticket import Ticket
 from shared.events.submissions import Submission
 from shared.events.vocabulary import Priority, Severity, TicketStatus
@@ -47,4 +48,24 @@ def view(ticket: Ticket) -> TicketView:
         repeat_of=ticket.repeat_of,
         open=ticket.open,
         submission=ticket.submission,
+    )
+
+
+class DraftView(BaseModel):
+    draft_id: str
+    tenant_id: str
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    content: DraftContent
+
+
+def draft_view(draft: Draft) -> DraftView:
+    return DraftView(
+        draft_id=draft.draft_id,
+        tenant_id=draft.tenant_id,
+        owner=draft.owner,
+        created_at=draft.created_at,
+        updated_at=draft.updated_at,
+        content=draft.content,
     )

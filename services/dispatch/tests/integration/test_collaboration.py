@@ -23,6 +23,8 @@ async def test_tags_watchers_sharing_comments_problems_and_changes(dispatch, set
         "planned_start": start.isoformat(), "planned_end": (start + timedelta(hours=1)).isoformat(),
         "rollback_plan": "put the old card back",
     }  # fmt: skip
+    for person in ("li.wei", "qian", "sun"):  # rule 12: shared inside the directory's centre
+        await configure(dispatch, "acme", f"staff/{person}", {"name": person})
     async with TopicRecorder(infra.kafka_bootstrap, topics.dispatch_events) as out:
         await assigned_ticket(dispatch, infra.kafka_bootstrap, topics.intake_events, "k-1")
         await command(dispatch, "k-1", "accept", LI)

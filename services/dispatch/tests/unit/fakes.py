@@ -4,6 +4,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
@@ -49,9 +50,11 @@ class FakeDirectory:
         rosters: Mapping[str, list[str]] | None = None,
         stations: Sequence[str] = (),
         urges: int | None = None,
+        staff: Mapping[str, str | None] | None = None,
     ) -> None:
         self.rules, self.rosters = list(rules), dict(rosters or {})
         self.stations, self.urges = list(stations), urges
+        self.staff = dict(staff or {})  # username → centre
 
     async def routing_rules(self, tenant_id: str) -> list[RoutingRule]:
         return self.rules
@@ -66,6 +69,9 @@ class FakeDirectory:
 
     async def urge_threshold(self, tenant_id: str) -> int | None:
         return self.urges
+
+    async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
+        return {u: Person(u, self.staff[u]) for u in usernames if u in self.staff}
 
     async def put(self, kind: str, tenant_id: str, key: str, doc: Mapping[str, Any]) -> None:
         raise NotImplementedError

@@ -8,6 +8,7 @@ import pytest
 
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import Forbidden, IllegalTransition
+from services.dispatch.domain.people import Colleagues, Person
 from services.dispatch.domain.transitions import TABLE, allowed_commands
 from services.dispatch.domain.values import ChangeRecord, FollowUp, Resolution
 from services.dispatch.domain.work_order import WorkOrder
@@ -40,6 +41,7 @@ CHANGE = ChangeRecord(
     NOW, NOW + timedelta(hours=1), "put the old card back", NOW, ASSIGNEE,
 )  # fmt: skip
 Run = Callable[[WorkOrder, Actor], Any]
+COLLEAGUES = Colleagues("acme", None, {"zhao.lei": Person("zhao.lei")})
 
 RUN: dict[Command, Run] = {
     Command.RELEASE: lambda o, a: o.release(a, NOW),
@@ -53,7 +55,7 @@ RUN: dict[Command, Run] = {
     Command.UNTAG: lambda o, a: o.untag("fibre", a, NOW),
     Command.WATCH: lambda o, a: o.watch(True, a, NOW),
     Command.UNWATCH: lambda o, a: o.watch(False, a, NOW),
-    Command.SHARE: lambda o, a: o.share(["zhao.lei"], None, a, NOW),
+    Command.SHARE: lambda o, a: o.share(["zhao.lei"], None, COLLEAGUES, a, NOW),
     Command.ESCALATE: lambda o, a: o.escalate(
         EscalationReason.NEEDS_EXPERTISE, None, "l2-net", None, a, NOW
     ),

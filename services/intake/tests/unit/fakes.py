@@ -157,8 +157,34 @@ class FakeBlobs:
         self.files.pop(blob_id, None)
 
 
+class FakeDrafts:
+    def __init__(self):
+        self.rows = {}
+
+    async def get(self, draft_id):
+        row = self.rows.get(draft_id)
+        return replace(row) if row else None
+
+    async def save(self, draft):
+        self.rows[draft.draft_id] = replace(draft)
+
+    async def delete(self, draft_id):
+        return self.rows.pop(draft_id, None) is not None
+
+    async def open_of(self, tenant_id, owner, limit):
+        mine = [
+            replace(d)
+            for d in self.rows.values()
+            if (d.tenant_id, d.owner, d.open) == (tenant_id, owner, True)
+        ]
+        return sorted(mine, key=lambda d: d.updated_at, reverse=True)[:limit]
+
+    async def count_open(self, tenant_id, owner):
+        return len(await self.open_of(tenant_id, owner, len(self.rows) + 1))
+
+
 class FakeUnitOfWork(KernelFakeUnitOfWork):
-    repositories = ("tickets", "counters", "customers", "tenants", "attachments")
+    repositories = ("tickets", "counters", "customers", "tenants", "attachments", "drafts")
 
     def __init__(self, now=DEFAULT_NOW):
         super().__init__(now)
@@ -166,3 +192,4 @@ class FakeUnitOfWork(KernelFakeUnitOfWork):
         self.customers, self.tenants = FakeCustomers(), FakeTenants()
         self.tenants.provision("acme")  # the tenant of every submission unless a test says
         self.attachments = FakeAttachments()
+        self.drafts = FakeDrafts()
