@@ -22,6 +22,7 @@ from services.gateway.domain.callers import ClaimNames
 from services.gateway.entrypoints import (
     appeals_http,
     commands_http,
+    drafts_http,
     feed_http,
     http,
     kafka,
@@ -36,7 +37,7 @@ from shared.service import ServiceKit
 CONSUMER_GROUP = "gateway"
 ROUTERS = [
     http.router, commands_http.router, qc_http.router, feed_http.router, reports_http.router,
-    notifications_http.router, appeals_http.router,
+    notifications_http.router, appeals_http.router, drafts_http.router,
 ]  # fmt: skip
 
 

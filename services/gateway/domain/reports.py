@@ -2,7 +2,8 @@
 region, group, person or status, with what happened to them.
 
 A report counts one cohort: the tickets registered in ``[start, end)``. For each group it
-gives how many were opened, resolved, canceled and are still open (backlog), how many
+gives how many were opened, resolved, canceled and are still open (backlog), resolved at
+first contact (直接答复), how many
 breached each SLA metric and so the compliance per metric, the mean and 90th percentile
 time from registration to acceptance and to resolution, urges, escalations, repeat
 complaints, and from quality inspection the share passed, the mean score, the customers
@@ -72,6 +73,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "resolved": {"en": "Resolved", "zh-CN": "已解决", "ru": "Решено"},
     "canceled": {"en": "Canceled", "zh-CN": "已取消", "ru": "Отменено"},
     "backlog": {"en": "Backlog", "zh-CN": "积压", "ru": "В работе"},
+    "first_contact": {"en": "Resolved at first contact", "zh-CN": "直接答复",
+                      "ru": "Решено при первом обращении"},
     **{
         f"breached_{m.value}": {
             "en": f"SLA breaches: {m.value}", "zh-CN": f"超时({m.value})",
@@ -126,6 +129,7 @@ def report_row(group: dict[str, Any]) -> dict[str, Any]:
         row[f"compliance_{metric.value}_pct"] = None if share is None else round(share, 1)
     for name in ("accept_mean", "accept_p90", "resolve_mean", "resolve_p90"):
         row[f"{name}_s"] = _seconds(group.get(name))
+    row["first_contact"] = int(group.get("first_contact", 0))
     for name in ("urges", "escalated", "repeats", "inspected", "dissatisfied", "appealed",
                  "appeal_upheld", "appeal_overturned"):  # fmt: skip
         row[name] = int(group.get(name, 0))

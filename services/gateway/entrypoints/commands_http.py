@@ -51,7 +51,7 @@ async def register(
 ) -> Response:
     """Register a submission (intake's ``Submission``) in your tenant."""
     require(who, REGISTRARS)
-    body = _in_tenant(await request.body(), tenant)
+    body = in_tenant(await request.body(), tenant)
     sent = ServiceRequest("intake", "POST", "/tickets", body, JSON)
     return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
@@ -106,7 +106,7 @@ async def _on_ticket(
     return as_response(await forwarding.send(sent, who, None, ctx.forwarding))
 
 
-def _in_tenant(body: bytes, tenant: str) -> bytes:
+def in_tenant(body: bytes, tenant: str) -> bytes:
     """The submission, in the caller's tenant; naming another one is a 404 like any other
     tenant the caller does not belong to."""
     try:
