@@ -3,8 +3,9 @@ intake, in their own tenant only (a draft of the same username in another tenant
 theirs: 404)."""
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from services.gateway.app import forwarding
 from services.gateway.app.ports import ServiceRequest
@@ -15,6 +16,7 @@ from services.gateway.entrypoints.schemas import EDGE_RESPONSES
 from shared.errors import NotFound
 
 router = APIRouter(tags=["drafts"], responses=EDGE_RESPONSES)
+DraftId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 async def _send(ctx: Ctx, who: Caller, sent: ServiceRequest, key: str | None = None) -> Response:
@@ -46,27 +48,29 @@ async def mine(ctx: Ctx, who: Who, tenant: Tenant) -> Response:
 
 
 @router.get("/drafts/{draft_id}")
-async def get(draft_id: str, ctx: Ctx, who: Who, tenant: Tenant) -> Response:
+async def get(draft_id: DraftId, ctx: Ctx, who: Who, tenant: Tenant) -> Response:
     await _in_scope(ctx, who, tenant, draft_id)
     return await _send(ctx, who, ServiceRequest("intake", "GET", f"/drafts/{draft_id}"))
 
 
 @router.put("/drafts/{draft_id}")
-async def update(draft_id: str, request: Request, ctx: Ctx, who: Who, tenant: Tenant) -> Response:
+async def update(
+    draft_id: DraftId, request: Request, ctx: Ctx, who: Who, tenant: Tenant
+) -> Response:
     await _in_scope(ctx, who, tenant, draft_id)
     body = in_tenant(await request.body(), tenant)
     return await _send(ctx, who, ServiceRequest("intake", "PUT", f"/drafts/{draft_id}", body, JSON))
 
 
 @router.delete("/drafts/{draft_id}", status_code=204)
-async def discard(draft_id: str, ctx: Ctx, who: Who, tenant: Tenant) -> Response:
+async def discard(draft_id: DraftId, ctx: Ctx, who: Who, tenant: Tenant) -> Response:
     await _in_scope(ctx, who, tenant, draft_id)
     return await _send(ctx, who, ServiceRequest("intake", "DELETE", f"/drafts/{draft_id}"))
 
 
 @router.post("/drafts/{draft_id}/submit")
 async def submit(
-    draft_id: str, ctx: Ctx, who: Who, tenant: Tenant, idempotency_key: IdempotencyKey = None
+    draft_id: DraftId, ctx: Ctx, who: Who, tenant: Tenant, idempotency_key: IdempotencyKey = None
 ) -> Response:
     """Register the draft as a ticket (422 naming what is still missing); submitting it
     again answers the same ticket."""
