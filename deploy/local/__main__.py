@@ -20,6 +20,7 @@ from deploy.local.demo import (
     DEMO_ASSIGNMENT_RULES,
     close_demo_complaint,
     post_demo_tickets,
+    provision_demo_people,
 )
 from deploy.local.infra import Endpoints, local_servers
 from deploy.local.keycloak import (
@@ -137,6 +138,7 @@ def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedPro
 def _announce(endpoints: Endpoints, with_services: bool) -> None:
     print(f"\nKafka   {endpoints.kafka_bootstrap}\nMongoDB {endpoints.mongo_url}")
     if with_services:
+        provision_demo_people(_url("notify"))
         tickets = post_demo_tickets(_url("intake"))
         print(f"demo tickets: {', '.join(number for number, _ in tickets.values())}")
         number, complaint = tickets[COMPLAINT_REF]

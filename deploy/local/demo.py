@@ -44,6 +44,25 @@ COMPLAINT_STEPS = [
     ("resolve", {"cause": "分拣错误 / mis-sorted", "solution": "重新投递 / redelivered",
                  "closure_code": "REDELIVERED"}),
 ]  # fmt: skip
+# Who registers each demo submission: the call-centre agent for a call or the field app,
+# the customer themselves on the web portal.
+REGISTERED_BY = {
+    "phone": {"X-Actor-Id": "agent.demo", "X-Actor-Role": "agent"},
+    "app": {"X-Actor-Id": "agent.demo", "X-Actor-Role": "agent"},
+    "web": {"X-Actor-Id": "ivan", "X-Actor-Role": "requester"},
+}
+# The demo staff as notify knows them: where SMS and e-mail reach them, who is on duty and
+# who leads which group, so that make run shows their messages and in-app notices.
+DEMO_PEOPLE = {
+    "li.wei": {"name": "李伟 Li Wei", "phone": "+8613900000001", "email": "li.wei@demo.example",
+               "on_duty": True},
+    "zhang.min": {"name": "张敏 Zhang Min", "phone": "+8613900000002",
+                  "email": "zhang.min@demo.example", "on_duty": True},
+    "group-lead.demo": {"name": "Group lead", "email": "group-lead@demo.example",
+                        "leads": ["network-ops", "complaints"], "on_duty": True},
+    "supervisor.demo": {"name": "Supervisor", "email": "supervisor@demo.example",
+                        "supervisor": True, "on_duty": True, "language": "en"},
+}  # fmt: skip
 ASSIGNEE = {"X-Actor-Id": "zhang.min", "X-Actor-Role": "agent"}
 CUSTOMER = {"X-Actor-Id": "ivan", "X-Actor-Role": "requester"}
 ADMIN = {"X-Actor-Id": "demo", "X-Actor-Role": "admin"}
@@ -87,6 +106,13 @@ DEMO_SUBMISSIONS = [
 ]
 
 
+def provision_demo_people(notify_url: str) -> None:
+    with httpx.Client(base_url=notify_url, timeout=10.0) as notify:
+        for username, person in DEMO_PEOPLE.items():
+            path = f"/tenants/demo/people/{username}"
+            notify.put(path, json=person, headers=ADMIN).raise_for_status()
+
+
 def post_demo_tickets(intake_url: str) -> dict[str, tuple[str, str]]:
     """The demo tickets' numbers and ids by external reference."""
     tickets = {}
@@ -94,7 +120,8 @@ def post_demo_tickets(intake_url: str) -> dict[str, tuple[str, str]]:
         for tenant_id, name in DEMO_TENANTS.items():
             client.put(f"/tenants/{tenant_id}", json={"name": name}).raise_for_status()
         for submission in DEMO_SUBMISSIONS:
-            response = client.post("/tickets", json=submission)
+            headers = REGISTERED_BY[str(submission["source"])]
+            response = client.post("/tickets", json=submission, headers=headers)
             response.raise_for_status()
             body = response.json()
             tickets[str(submission["external_ref"])] = (body["number"], body["ticket_id"])
