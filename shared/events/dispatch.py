@@ -5,7 +5,7 @@ consumer (SLA pauses, the gateway read model) never has to replay the state mach
 Every change of status is also announced on its own as ``ticket.status_changed``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -330,6 +330,163 @@ class ChangeSubmitted(_Dispatched):
     payload: ChangeSubmittedPayload
 
 
+class ApproverStep(Frozen):
+    """One step of an approval chain: who approves (a role, and optionally one person)."""
+
+    role: str = Field(min_length=1)
+    user: str | None = None
+
+
+class ProposedResolution(Frozen):
+    """The 回单 an approval chain decides on; applied only when its last step approves."""
+
+    cause: str = Field(min_length=1)
+    solution: str = Field(min_length=1)
+    closure_code: str = Field(min_length=1)
+    overdue_reason: str | None = None
+
+
+class ApprovalRequestedPayload(Frozen):
+    """审核/审批: ``resolve`` on a ticket a tenant approval rule covers. ``step`` (1-based)
+    is the step waiting now; ``chain`` all of them, in order."""
+
+    rule_id: str
+    chain: list[ApproverStep] = Field(min_length=1)
+    step: int = Field(ge=1)
+    resolution: ProposedResolution
+    requested_by: str
+    status: TicketStatus = TicketStatus.PENDING_APPROVAL
+
+
+class ApprovalRequested(_Dispatched):
+    event_type: Literal["ticket.approval_requested"] = "ticket.approval_requested"
+    payload: ApprovalRequestedPayload
+
+
+class TicketApprovedPayload(Frozen):
+    """One step approved. ``next_step`` is the step waiting now (None: that was the last
+    step, the resolution is applied: ``ticket.resolved`` follows)."""
+
+    rule_id: str
+    step: int = Field(ge=1)
+    steps: int = Field(ge=1)
+    approver_role: str
+    comment: str | None = None
+    next_step: ApproverStep | None = None
+    status: TicketStatus
+
+
+class TicketApproved(_Dispatched):
+    event_type: Literal["ticket.approved"] = "ticket.approved"
+    payload: TicketApprovedPayload
+
+
+class ApprovalRejectedPayload(Frozen):
+    """A step rejected the proposed resolution: back to work (``in_progress``)."""
+
+    rule_id: str
+    step: int = Field(ge=1)
+    steps: int = Field(ge=1)
+    approver_role: str
+    reason: str = Field(min_length=1)
+    requested_by: str
+    status: TicketStatus = TicketStatus.IN_PROGRESS
+
+
+class ApprovalRejected(_Dispatched):
+    event_type: Literal["ticket.approval_rejected"] = "ticket.approval_rejected"
+    payload: ApprovalRejectedPayload
+
+
+class ExtensionRequestedPayload(Frozen):
+    """延期申请: the handler asks for the resolution target to move to ``until``."""
+
+    extension_id: str
+    until: AwareDatetime
+    reason: str = Field(min_length=1)
+    status: TicketStatus
+
+
+class ExtensionRequested(_Dispatched):
+    event_type: Literal["ticket.extension_requested"] = "ticket.extension_requested"
+    payload: ExtensionRequestedPayload
+
+
+class ExtensionApprovedPayload(Frozen):
+    """The resolution target moves to ``until`` (SLA recomputes the resolution clock);
+    the approver is the event's actor."""
+
+    extension_id: str
+    until: AwareDatetime
+    reason: str = Field(min_length=1)
+    requested_by: str
+    requested_at: AwareDatetime
+    comment: str | None = None
+    status: TicketStatus
+
+
+class ExtensionApproved(_Dispatched):
+    event_type: Literal["ticket.extension_approved"] = "ticket.extension_approved"
+    payload: ExtensionApprovedPayload
+
+
+class ExtensionRejectedPayload(Frozen):
+    extension_id: str
+    until: AwareDatetime
+    requested_by: str
+    reason: str = Field(min_length=1)
+    status: TicketStatus
+
+
+class ExtensionRejected(_Dispatched):
+    event_type: Literal["ticket.extension_rejected"] = "ticket.extension_rejected"
+    payload: ExtensionRejectedPayload
+
+
+class TrackingSetPayload(Frozen):
+    """跟踪工单: the handler follows the ticket up on ``on`` (their "tracked" view)."""
+
+    on: date
+    note: str | None = None
+    tracked_by: str
+    status: TicketStatus
+
+
+class TrackingSet(_Dispatched):
+    event_type: Literal["ticket.tracking_set"] = "ticket.tracking_set"
+    payload: TrackingSetPayload
+
+
+class TrackingClosedPayload(Frozen):
+    """The follow-up is done; nothing more to track."""
+
+    on: date
+    tracked_by: str
+    note: str | None = None
+    status: TicketStatus
+
+
+class TrackingClosed(_Dispatched):
+    event_type: Literal["ticket.tracking_closed"] = "ticket.tracking_closed"
+    payload: TrackingClosedPayload
+
+
+class TrackingConvertedPayload(Frozen):
+    """The follow-up became a new ticket, submitted upstream with ``related_to`` this one
+    and ``external_ref`` (intake registers it and announces it as usual)."""
+
+    on: date
+    tracked_by: str
+    external_ref: str
+    description: str
+    status: TicketStatus
+
+
+class TrackingConverted(_Dispatched):
+    event_type: Literal["ticket.tracking_converted"] = "ticket.tracking_converted"
+    payload: TrackingConvertedPayload
+
+
 DISPATCH_EVENTS: tuple[type[EventEnvelope], ...] = (
     TicketAssigned,
     TicketAccepted,
@@ -352,4 +509,13 @@ DISPATCH_EVENTS: tuple[type[EventEnvelope], ...] = (
     TicketShared,
     ProblemCreated,
     ChangeSubmitted,
+    ApprovalRequested,
+    TicketApproved,
+    ApprovalRejected,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExtensionRejected,
+    TrackingSet,
+    TrackingClosed,
+    TrackingConverted,
 )

@@ -43,6 +43,9 @@ class TicketStatus(StrEnum):
     ON_HOLD = "on_hold"
     INVESTIGATION = "investigation"
     ESCALATED = "escalated"
+    # 审核/审批: a resolution proposed, waiting for its approval chain (dispatch's tenant
+    # approval rules); the last approval resolves the ticket, a rejection reopens it.
+    PENDING_APPROVAL = "pending_approval"
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELED = "canceled"

@@ -12,12 +12,13 @@ from pymongo import ASCENDING, GEOSPHERE, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 
 STAFF, GROUPS, STATIONS, ROSTERS = "staff", "groups", "stations", "rosters"
-RULES, POLICIES = "routing_rules", "policies"
-KINDS = (STAFF, GROUPS, STATIONS, ROSTERS, RULES, POLICIES)
+RULES, POLICIES, APPROVAL_RULES = "routing_rules", "policies", "approval_rules"
+KINDS = (STAFF, GROUPS, STATIONS, ROSTERS, RULES, POLICIES, APPROVAL_RULES)
 WORKFLOW_POLICY = "workflow"
 
 DIRECTORY_INDEXES: dict[str, list[IndexModel]] = {
@@ -71,6 +72,11 @@ class MongoDirectory:
     async def urge_threshold(self, tenant_id: str) -> int | None:
         policy = await self.get(POLICIES, tenant_id, WORKFLOW_POLICY)
         return policy.get("urge_escalation_threshold") if policy else None
+
+    async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]:
+        cursor = self._db[APPROVAL_RULES].find({"tenant_id": tenant_id}, HIDDEN)
+        docs = await cursor.sort([("order", ASCENDING), ("key", ASCENDING)]).to_list(None)
+        return [ApprovalRule(rule_id=doc.pop("key"), **doc) for doc in docs]
 
     async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
         query = {"tenant_id": tenant_id, "key": {"$in": sorted(set(usernames))}}

@@ -1,6 +1,7 @@
 """Work orders in MongoDB, saved with an optimistic version check."""
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -8,6 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.dispatch.adapters.work_order_documents import from_document, to_document
+from services.dispatch.domain.values import TrackingState
 from services.dispatch.domain.work_order import WorkOrder
 from shared.errors import Conflict
 from shared.events.vocabulary import TicketStatus
@@ -24,11 +26,19 @@ OPEN_WORK = [
         TicketStatus.ON_HOLD,
         TicketStatus.INVESTIGATION,
         TicketStatus.ESCALATED,
+        TicketStatus.PENDING_APPROVAL,
     )
 ]
 WORK_ORDER_INDEXES = [
     IndexModel([("tenant_id", ASCENDING), ("assignee", ASCENDING), ("status", ASCENDING)]),
     IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING), ("group", ASCENDING)]),
+    IndexModel(
+        [("tenant_id", ASCENDING), ("status", ASCENDING), ("approval.awaiting_role", ASCENDING)]
+    ),
+    IndexModel([("tenant_id", ASCENDING), ("extensions.state", ASCENDING)]),
+    IndexModel(
+        [("tenant_id", ASCENDING), ("tracking.tracked_by", ASCENDING), ("tracking.on", ASCENDING)]
+    ),
 ]
 
 
@@ -74,6 +84,37 @@ class MongoWorkOrderRepository:
     async def queue(self, tenant_id: str, centre: str, limit: int) -> list[WorkOrder]:
         query = {"tenant_id": tenant_id, "status": TicketStatus.NEW.value, "group": centre}
         return await self._find(query, limit)
+
+    async def awaiting_approval(
+        self, tenant_id: str, role: str, user: str, limit: int
+    ) -> list[WorkOrder]:
+        query = {
+            "tenant_id": tenant_id,
+            "status": TicketStatus.PENDING_APPROVAL.value,
+            "approval.awaiting_role": role,
+            "approval.awaiting_user": {"$in": [None, user]},
+            "approval.requested_by": {"$ne": user},
+        }
+        return await self._find(query, limit)
+
+    async def with_extensions(
+        self, tenant_id: str, states: Sequence[str], limit: int
+    ) -> list[WorkOrder]:
+        query = {"tenant_id": tenant_id, "extensions.state": {"$in": list(states)}}
+        return await self._find(query, limit)
+
+    async def tracked(
+        self, tenant_id: str, tracker: str, due_by: date, limit: int
+    ) -> list[WorkOrder]:
+        query = {
+            "tenant_id": tenant_id,
+            "tracking.tracked_by": tracker,
+            "tracking.state": TrackingState.ACTIVE.value,
+            "tracking.on": {"$lte": due_by.isoformat()},
+        }
+        cursor = self._orders.find(query, session=self._session)
+        docs = await cursor.sort([("tracking.on", ASCENDING), ("_id", ASCENDING)]).to_list(limit)
+        return [from_document(doc) for doc in docs]
 
     async def _find(self, query: dict[str, Any], limit: int) -> list[WorkOrder]:
         cursor = self._orders.find(query, session=self._session)

@@ -7,10 +7,17 @@ from typing import TypeVar
 
 from services.dispatch.app.ports import DispatchUnitOfWork, NewUnitOfWork
 from services.dispatch.app.workflow import execute
+from services.dispatch.domain import approval
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.escalation import escalation_reason
 from services.dispatch.domain.people import Colleagues
-from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
+from services.dispatch.domain.values import (
+    ChangeRecord,
+    FollowUp,
+    FollowUpPlan,
+    ProblemRecord,
+    Resolution,
+)
 from services.dispatch.domain.work_order import WorkOrder
 from shared.events import Actor
 from shared.events.dispatch import Appointment
@@ -165,9 +172,75 @@ async def resume(new_uow: NewUnitOfWork, t: Target, reason: str | None) -> WorkO
     return order
 
 
-async def resolve(new_uow: NewUnitOfWork, t: Target, resolution: Resolution) -> WorkOrder:
-    order, _ = await run(new_uow, t, lambda o, now: o.resolve(resolution, t.actor, now))
+async def resolve(
+    new_uow: NewUnitOfWork,
+    t: Target,
+    resolution: Resolution,
+    follow_up: FollowUpPlan | None = None,
+) -> WorkOrder:
+    """回单, or its proposal when one of the tenant's approval rules covers the ticket."""
+
+    async def act(o: WorkOrder, uow: DispatchUnitOfWork) -> None:
+        rule = approval.matching_rule(await uow.directory.approval_rules(o.tenant_id), o)
+        o.resolve(resolution, t.actor, uow.now(), rule, follow_up)
+
+    order, _ = await execute(new_uow, t.ticket_id, t.expected_version, act)
     return order
+
+
+async def approve(
+    new_uow: NewUnitOfWork, t: Target, comment: str | None, overdue_reason: str | None
+) -> WorkOrder:
+    order, _ = await run(
+        new_uow, t, lambda o, now: o.approve(comment, overdue_reason, t.actor, now)
+    )
+    return order
+
+
+async def reject(new_uow: NewUnitOfWork, t: Target, reason: str) -> WorkOrder:
+    order, _ = await run(new_uow, t, lambda o, now: o.reject(reason, t.actor, now))
+    return order
+
+
+async def request_extension(
+    new_uow: NewUnitOfWork, t: Target, until: datetime, reason: str
+) -> WorkOrder:
+    order, _ = await run(
+        new_uow, t, lambda o, now: o.request_extension(until, reason, t.actor, now)
+    )
+    return order
+
+
+async def decide_extension(
+    new_uow: NewUnitOfWork, t: Target, approved: bool, note: str | None
+) -> WorkOrder:
+    """Approve (``note`` an optional comment) or reject (``note`` the reason)."""
+
+    def act(o: WorkOrder, now: datetime) -> None:
+        if approved:
+            o.approve_extension(note, t.actor, now)
+        else:
+            o.reject_extension(note or "", t.actor, now)
+
+    order, _ = await run(new_uow, t, act)
+    return order
+
+
+async def track(new_uow: NewUnitOfWork, t: Target, plan: FollowUpPlan) -> WorkOrder:
+    order, _ = await run(new_uow, t, lambda o, now: o.track(plan, t.actor, now))
+    return order
+
+
+async def close_tracking(new_uow: NewUnitOfWork, t: Target, note: str | None) -> WorkOrder:
+    order, _ = await run(new_uow, t, lambda o, now: o.close_tracking(note, t.actor, now))
+    return order
+
+
+async def track_to_new_ticket(
+    new_uow: NewUnitOfWork, t: Target, description: str | None
+) -> tuple[WorkOrder, FollowUp]:
+    """The new ticket is submitted upstream with the commit (like a reply to a closed one)."""
+    return await run(new_uow, t, lambda o, now: o.track_to_new_ticket(description, t.actor, now))
 
 
 async def customer_reply(

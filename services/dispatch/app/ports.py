@@ -1,8 +1,10 @@
 """What the dispatch use cases need from the outside world."""
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, Protocol
 
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
@@ -25,6 +27,25 @@ class WorkOrderRepository(Protocol):
 
     async def queue(self, tenant_id: str, centre: str, limit: int) -> list[WorkOrder]: ...
 
+    async def awaiting_approval(
+        self, tenant_id: str, role: str, user: str, limit: int
+    ) -> list[WorkOrder]:
+        """Pending approval at a step for ``role`` (anyone of it, or ``user`` by name),
+        proposed by someone else."""
+        ...
+
+    async def with_extensions(
+        self, tenant_id: str, states: Sequence[str], limit: int
+    ) -> list[WorkOrder]:
+        """Work orders with an extension request in one of ``states``."""
+        ...
+
+    async def tracked(
+        self, tenant_id: str, tracker: str, due_by: date, limit: int
+    ) -> list[WorkOrder]:
+        """``tracker``'s active follow-ups dated ``due_by`` or earlier, earliest first."""
+        ...
+
 
 class Directory(Protocol):
     """Staff, groups, stations, on-duty rosters, routing rules and tenant policies."""
@@ -38,6 +59,8 @@ class Directory(Protocol):
     ) -> list[str]: ...
 
     async def urge_threshold(self, tenant_id: str) -> int | None: ...
+
+    async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]: ...
 
     async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
         """The staff of the tenant among ``usernames``, with their centres."""

@@ -60,15 +60,19 @@ async def keep(uow: DispatchUnitOfWork, order: WorkOrder, result: object) -> Non
 
 
 def follow_up_submission(order: WorkOrder, follow_up: FollowUp) -> Submission:
-    """The reply as a new submission related to the closed ticket (归档 is final)."""
+    """The reply (or the tracked follow-up) as a new submission related to the ticket
+    (归档 is final)."""
     step = len(order.history)
     contact = _reply_contact(order, follow_up)
+    prefix = follow_up.subject_prefix
     return Submission(
         tenant_id=order.tenant_id,
         source=order.source,
-        external_ref=f"{order.number}-reply-{step}"[:128],
+        external_ref=follow_up.external_ref or f"{order.number}-reply-{step}"[:128],
         type=order.type,
-        subject=f"Re: {order.subject}"[:200] if order.subject else f"Re: {order.number}",
+        subject=f"{prefix}: {order.subject}"[:200]
+        if order.subject
+        else f"{prefix}: {order.number}",
         description=follow_up.message,
         contact=contact,
         account_id=order.account_id,

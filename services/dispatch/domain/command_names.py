@@ -32,3 +32,14 @@ class Command(StrEnum):
     CLOSE = "close"
     COMMENT = "comment"
     PORTAL_MESSAGE = "portal_message"
+    # 审核/审批: the steps of an approval chain on a proposed resolution
+    APPROVE = "approve"
+    REJECT = "reject"
+    # 延期申请: more time for the resolution
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REJECT_EXTENSION = "reject_extension"
+    # 跟踪工单: following a resolved or closed ticket up on a date
+    TRACK = "track"
+    CLOSE_TRACKING = "close_tracking"
+    TRACK_TO_NEW_TICKET = "track_to_new_ticket"

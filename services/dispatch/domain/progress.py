@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from services.dispatch.domain import approval, extension, resolving, tracking
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import IllegalTransition, InvalidField
 from services.dispatch.domain.state import WorkOrderState
-from services.dispatch.domain.values import FollowUp, Resolution
+from services.dispatch.domain.values import FollowUp, FollowUpPlan, Resolution
 from shared.events import Actor
 from shared.events.dispatch import (
     ClosureReason,
@@ -46,20 +48,25 @@ def mark_overdue(order: WorkOrderState) -> bool:
     return changed
 
 
-def resolve(order: WorkOrderState, resolution: Resolution, actor: Actor, now: datetime) -> None:
-    target = order.next_status(Command.RESOLVE, actor)
+def resolve(
+    order: WorkOrderState,
+    resolution: Resolution,
+    actor: Actor,
+    now: datetime,
+    rule: ApprovalRule | None = None,
+    follow_up: FollowUpPlan | None = None,
+) -> None:
+    """回单; with an approval ``rule`` covering the ticket it is only proposed
+    (``pending_approval``) until the rule's chain approves it."""
+    order.next_status(Command.RESOLVE, actor)
     if order.overdue and not (resolution.overdue_reason or "").strip():
         raise InvalidField("overdue_reason", "required: the ticket's SLA was breached")
-    order.resolution = resolution
-    payload = TicketResolvedPayload(
-        cause=resolution.cause,
-        solution=resolution.solution,
-        closure_code=resolution.closure_code,
-        overdue_reason=resolution.overdue_reason,
-    )
-    order.record(TicketResolved, payload, actor, now)
-    order.clear_major_alert(actor, now)
-    order.finish(Command.RESOLVE, target, actor, now)
+    if follow_up is not None:
+        tracking.check_plan(follow_up, now, "follow_up.on")
+    if rule is not None:
+        approval.request(order, resolution, rule, follow_up, actor, now)
+    else:
+        resolving.apply(order, resolution, follow_up, Command.RESOLVE, actor, now)
 
 
 def resolve_at_first_contact(
@@ -114,6 +121,8 @@ def close(order: WorkOrderState, actor: Actor, now: datetime) -> None:
 
 def cancel(order: WorkOrderState, reason: str, actor: Actor, now: datetime) -> None:
     target = order.next_status(Command.CANCEL, actor)
+    order.approval = None  # a proposal waiting for approval goes with the ticket
+    extension.withdraw(order, now)
     order.record(TicketCanceled, TicketCanceledPayload(reason=reason), actor, now)
     order.record(TicketClosed, TicketClosedPayload(reason=ClosureReason.CANCELED), actor, now)
     order.clear_major_alert(actor, now)

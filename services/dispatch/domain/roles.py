@@ -37,3 +37,8 @@ WORKERS: Roles = frozenset(
 STAFF: Roles = WORKERS | {Role.INSPECTOR}
 # Who may act on a ticket assigned to someone else (accept on their behalf, for instance).
 OVERRIDERS: Roles = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+# Who may be named as a step of an approval chain (审核/审批): any staff role; each step
+# names one of them (and optionally one person).
+APPROVERS: Roles = STAFF
+# Who decides on a deadline extension (延期申请).
+EXTENSION_DECIDERS: Roles = frozenset({Role.GROUP_LEAD, Role.SUPERVISOR})

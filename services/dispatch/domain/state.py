@@ -6,8 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.dispatch.domain.command_names import Command
-from services.dispatch.domain.transitions import allowed_commands, transition
-from services.dispatch.domain.values import HistoryEntry, Resolution
+from services.dispatch.domain.errors import IllegalTransition
+from services.dispatch.domain.transitions import TABLE, allowed_commands, transition
+from services.dispatch.domain.values import (
+    Approval,
+    Extension,
+    ExtensionState,
+    HistoryEntry,
+    Resolution,
+    Tracking,
+    TrackingState,
+)
 from shared.events import Actor, EventEnvelope, Frozen
 from shared.events.dispatch import (
     Appointment,
@@ -58,16 +67,40 @@ class WorkOrderState:
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     related_to: str | None = None
+    approval: Approval | None = None
+    extensions: list[Extension] = field(default_factory=list)
+    tracking: Tracking | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
     events: list[EventEnvelope] = field(default_factory=list, compare=False)
 
     @property
+    def pending_extension(self) -> Extension | None:
+        return next((e for e in self.extensions if e.state is ExtensionState.PENDING), None)
+
+    @property
+    def tracked(self) -> bool:
+        return self.tracking is not None and self.tracking.state is TrackingState.ACTIVE
+
+    @property
     def allowed_commands(self) -> list[str]:
-        return allowed_commands(self.status)
+        """The table's commands for the status whose precondition holds now."""
+        return [c for c in allowed_commands(self.status) if _holds(self, Command(c))]
 
     def next_status(self, command: Command, actor: Actor) -> TicketStatus:
-        return transition(self.status, command, actor.role).target
+        """The table's target; refused (409 naming what is allowed now, 403 naming the
+        roles) if the status, the role or the command's precondition says no."""
+        if (self.status, command) not in TABLE:
+            raise IllegalTransition(
+                f"cannot {command.value} a ticket in status {self.status.value}",
+                allowed=self.allowed_commands,
+            )
+        found = transition(self.status, command, actor.role)
+        if not _holds(self, command):
+            raise IllegalTransition(
+                f"cannot {command.value}: {PRECONDITIONS[command][1]}", self.allowed_commands
+            )
+        return found.target
 
     def record(
         self, kind: builtins.type[EventEnvelope], payload: Frozen, actor: Actor, now: datetime
@@ -90,8 +123,10 @@ class WorkOrderState:
         actor: Actor,
         now: datetime,
         reason: str | None = None,
+        private: bool = False,
     ) -> None:
-        """Move to ``target``, log the step, announce the status change if there was one."""
+        """Move to ``target``, log the step, announce the status change if there was one.
+        A ``private`` reason (an approver's) is logged but not announced."""
         source, self.status = self.status, target
         self.history.append(
             HistoryEntry(now, command.value, source, target, actor.id, actor.role, reason)
@@ -101,7 +136,7 @@ class WorkOrderState:
                 from_status=source,
                 to_status=target,
                 command=command.value,
-                reason=reason,
+                reason=None if private else reason,
                 assignee=self.assignee,
                 group=self.group,
                 priority=self.priority,
@@ -125,3 +160,29 @@ class WorkOrderState:
             number=self.number, subject=self.subject, severity=self.severity, assignee=self.assignee
         )
         self.record(MajorAlertRaised, payload, actor, now)
+
+
+# What must hold, besides the status and the role, for a command to be allowed now.
+PRECONDITIONS: dict[Command, tuple[Callable[[WorkOrderState], bool], str]] = {
+    Command.APPROVE: (lambda o: o.approval is not None, "no resolution waits for approval"),
+    Command.REJECT: (lambda o: o.approval is not None, "no resolution waits for approval"),
+    Command.REQUEST_EXTENSION: (
+        lambda o: o.pending_extension is None,
+        "an extension request is already waiting for a decision",
+    ),
+    Command.APPROVE_EXTENSION: (
+        lambda o: o.pending_extension is not None,
+        "no extension request waits for a decision",
+    ),
+    Command.REJECT_EXTENSION: (
+        lambda o: o.pending_extension is not None,
+        "no extension request waits for a decision",
+    ),
+    Command.CLOSE_TRACKING: (lambda o: o.tracked, "the ticket is not tracked"),
+    Command.TRACK_TO_NEW_TICKET: (lambda o: o.tracked, "the ticket is not tracked"),
+}
+
+
+def _holds(order: WorkOrderState, command: Command) -> bool:
+    rule = PRECONDITIONS.get(command)
+    return rule is None or rule[0](order)

@@ -26,6 +26,11 @@ PAUSED = frozenset({S.WAITING_CUSTOMER, S.ON_HOLD, S.INVESTIGATION, S.ESCALATED}
 ESCALATABLE = ASSIGNED_WORK | {S.WAITING_CUSTOMER}
 RESOLVABLE = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.INVESTIGATION, S.ESCALATED})
 URGEABLE = OPEN - {S.QUARANTINED}
+# Where a deadline extension can be asked for and decided: while somebody holds the work.
+EXTENDABLE = ASSIGNED_WORK | {S.WAITING_CUSTOMER, S.PENDING_APPROVAL}
+FINISHED = frozenset({S.RESOLVED, S.CLOSED})
+# Where ``resolve`` goes instead of resolved when a tenant approval rule covers the ticket.
+AWAITING_APPROVAL = S.PENDING_APPROVAL
 
 # (command, sources, target or None to stay, roles)
 _ROWS: tuple[tuple[Command, Iterable[S], S | None, r.Roles], ...] = (
@@ -59,6 +64,15 @@ _ROWS: tuple[tuple[Command, Iterable[S], S | None, r.Roles], ...] = (
     (Command.CLOSE, {S.CANCELED}, S.CLOSED, r.SYSTEM),
     (Command.COMMENT, ALL, None, r.STAFF),
     (Command.PORTAL_MESSAGE, NOT_CLOSED, None, r.STAFF | r.CUSTOMER),
+    # 审核/审批: resolved is where the last step leads; an earlier step stays pending.
+    (Command.APPROVE, {S.PENDING_APPROVAL}, S.RESOLVED, r.APPROVERS),
+    (Command.REJECT, {S.PENDING_APPROVAL}, S.IN_PROGRESS, r.APPROVERS),
+    (Command.REQUEST_EXTENSION, EXTENDABLE, None, r.WORKERS),
+    (Command.APPROVE_EXTENSION, EXTENDABLE, None, r.EXTENSION_DECIDERS),
+    (Command.REJECT_EXTENSION, EXTENDABLE, None, r.EXTENSION_DECIDERS),
+    (Command.TRACK, FINISHED, None, r.WORKERS),
+    (Command.CLOSE_TRACKING, ALL, None, r.WORKERS),
+    (Command.TRACK_TO_NEW_TICKET, FINISHED, None, r.WORKERS),
 )
 
 

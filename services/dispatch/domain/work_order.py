@@ -8,11 +8,26 @@ over the state and bookkeeping of :class:`~services.dispatch.domain.state.WorkOr
 
 from datetime import datetime
 
-from services.dispatch.domain import assignment, collaboration, escalation, progress
+from services.dispatch.domain import (
+    approval,
+    assignment,
+    collaboration,
+    escalation,
+    extension,
+    progress,
+    tracking,
+)
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.people import Colleagues
 from services.dispatch.domain.state import WorkOrderState
-from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord, Resolution
+from services.dispatch.domain.values import (
+    ChangeRecord,
+    FollowUp,
+    FollowUpPlan,
+    ProblemRecord,
+    Resolution,
+)
 from shared.events import SYSTEM_ACTOR, Actor, TicketRegistered
 from shared.events.dispatch import Appointment, EscalationReason
 from shared.events.vocabulary import Severity, TicketStatus
@@ -85,8 +100,16 @@ class WorkOrder(WorkOrderState):
     def mark_overdue(self) -> bool:
         return progress.mark_overdue(self)
 
-    def resolve(self, resolution: Resolution, actor: Actor, now: datetime) -> None:
-        progress.resolve(self, resolution, actor, now)
+    def resolve(
+        self,
+        resolution: Resolution,
+        actor: Actor,
+        now: datetime,
+        rule: ApprovalRule | None = None,
+        follow_up: FollowUpPlan | None = None,
+    ) -> None:
+        """回单; ``rule``: the tenant's approval rule covering the ticket, if any."""
+        progress.resolve(self, resolution, actor, now, rule, follow_up)
 
     def customer_reply(self, message: str, actor: Actor, now: datetime) -> FollowUp | None:
         return progress.customer_reply(self, message, actor, now)
@@ -153,3 +176,32 @@ class WorkOrder(WorkOrderState):
 
     def submit_change(self, change: ChangeRecord, actor: Actor, now: datetime) -> ChangeRecord:
         return collaboration.submit_change(self, change, actor, now)
+
+    # Approval before the reply, 审核/审批 (domain/approval.py).
+    def approve(
+        self, comment: str | None, overdue_reason: str | None, actor: Actor, now: datetime
+    ) -> None:
+        approval.approve(self, comment, overdue_reason, actor, now)
+
+    def reject(self, reason: str, actor: Actor, now: datetime) -> None:
+        approval.reject(self, reason, actor, now)
+
+    # More time, 延期申请 (domain/extension.py).
+    def request_extension(self, until: datetime, reason: str, actor: Actor, now: datetime) -> None:
+        extension.request(self, until, reason, actor, now)
+
+    def approve_extension(self, comment: str | None, actor: Actor, now: datetime) -> None:
+        extension.approve(self, comment, actor, now)
+
+    def reject_extension(self, reason: str, actor: Actor, now: datetime) -> None:
+        extension.reject(self, reason, actor, now)
+
+    # Following it up, 跟踪工单 (domain/tracking.py).
+    def track(self, plan: FollowUpPlan, actor: Actor, now: datetime) -> None:
+        tracking.track(self, plan, actor, now)
+
+    def close_tracking(self, note: str | None, actor: Actor, now: datetime) -> None:
+        tracking.close_tracking(self, note, actor, now)
+
+    def track_to_new_ticket(self, description: str | None, actor: Actor, now: datetime) -> FollowUp:
+        return tracking.to_new_ticket(self, description, actor, now)

@@ -56,6 +56,24 @@ class RuleBody(Item):
     assignee: Name | None = None
 
 
+class ApproverBody(Item):
+    """One step: the approver's role, and optionally the one person of it who approves."""
+
+    role: Annotated[str, Field(min_length=1, max_length=50)]
+    user: Name | None = None
+
+
+class ApprovalRuleBody(Item):
+    """审核/审批: tickets matching every criterion given need ``chain``, in order."""
+
+    order: int
+    ticket_type: TicketType | None = None
+    service: Name | None = None
+    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list)
+    severity: Severity | None = None
+    chain: list[ApproverBody] = Field(min_length=1, max_length=10)
+
+
 class PolicyBody(Item):
     """0 turns urge auto-escalation off for the tenant."""
 

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from services.dispatch.adapters.directory import (
+    APPROVAL_RULES,
     GROUPS,
     POLICIES,
     ROSTERS,
@@ -16,6 +17,7 @@ from services.dispatch.adapters.directory import (
     WORKFLOW_POLICY,
 )
 from services.dispatch.app import admin
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.entrypoints import admin_schemas
 from services.dispatch.entrypoints.deps import Ctx, Who
@@ -29,6 +31,7 @@ BODIES: dict[str, type[admin_schemas.Item]] = {
     STATIONS: admin_schemas.StationBody,
     ROSTERS: admin_schemas.RosterBody,
     RULES: admin_schemas.RuleBody,
+    APPROVAL_RULES: admin_schemas.ApprovalRuleBody,
 }
 PATHS = {
     "staff": STAFF,
@@ -36,6 +39,7 @@ PATHS = {
     "stations": STATIONS,
     "rosters": ROSTERS,
     "routing-rules": RULES,
+    "approval-rules": APPROVAL_RULES,
 }
 
 
@@ -50,6 +54,8 @@ def _validated(kind: str, key: str, body: Doc) -> Doc:
         item = BODIES[kind].model_validate(body)
         if isinstance(item, admin_schemas.RuleBody):
             RoutingRule(rule_id=key, **item.model_dump())  # a rule must route somewhere
+        if isinstance(item, admin_schemas.ApprovalRuleBody):
+            ApprovalRule(rule_id=key, **item.model_dump())  # approvers must be staff roles
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
     return item.document()

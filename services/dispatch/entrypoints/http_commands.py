@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from services.dispatch.app import commands
 from services.dispatch.domain.command_names import Command
-from services.dispatch.domain.values import ChangeRecord, Resolution
+from services.dispatch.domain.values import ChangeRecord, FollowUpPlan, Resolution
 from services.dispatch.domain.work_order import WorkOrder
 from services.dispatch.entrypoints import schemas
 from services.dispatch.entrypoints.deps import Ctx, TargetTicket
@@ -144,9 +144,75 @@ async def resume(body: schemas.ReasonBody, ctx: Ctx, target: TargetTicket) -> Wo
 
 @router.post("/resolve", response_model=WorkOrderView)
 async def resolve(body: schemas.ResolveBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
-    """回单: cause, solution, closure code; an overdue reason once an SLA was breached."""
+    """回单: cause, solution, closure code; an overdue reason once an SLA was breached;
+    ``follow_up`` to track the ticket. A ticket an approval rule covers goes to
+    ``pending_approval`` with the resolution proposed."""
     resolution = Resolution(body.cause, body.solution, body.closure_code, body.overdue_reason)
-    return work_order_view(await commands.resolve(ctx.new_uow, target, resolution))
+    plan = FollowUpPlan(body.follow_up.on, body.follow_up.note) if body.follow_up else None
+    return work_order_view(await commands.resolve(ctx.new_uow, target, resolution, plan))
+
+
+@router.post("/approve", response_model=WorkOrderView)
+async def approve(body: schemas.ApproveBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
+    """审批: the waiting step approves; the last one applies the proposed resolution."""
+    order = await commands.approve(ctx.new_uow, target, body.comment, body.overdue_reason)
+    return work_order_view(order)
+
+
+@router.post("/reject", response_model=WorkOrderView)
+async def reject(body: schemas.RejectBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
+    """The waiting step rejects the proposal: back to in_progress, with the reason."""
+    return work_order_view(await commands.reject(ctx.new_uow, target, body.reason))
+
+
+@router.post("/request-extension", response_model=WorkOrderView)
+async def request_extension(
+    body: schemas.ExtensionBody, ctx: Ctx, target: TargetTicket
+) -> WorkOrderView:
+    """延期申请: the assignee asks for the resolution target to move to ``until``."""
+    return work_order_view(
+        await commands.request_extension(ctx.new_uow, target, body.until, body.reason)
+    )
+
+
+@router.post("/approve-extension", response_model=WorkOrderView)
+async def approve_extension(
+    body: schemas.CommentNoteBody, ctx: Ctx, target: TargetTicket
+) -> WorkOrderView:
+    return work_order_view(await commands.decide_extension(ctx.new_uow, target, True, body.comment))
+
+
+@router.post("/reject-extension", response_model=WorkOrderView)
+async def reject_extension(
+    body: schemas.RejectBody, ctx: Ctx, target: TargetTicket
+) -> WorkOrderView:
+    return work_order_view(await commands.decide_extension(ctx.new_uow, target, False, body.reason))
+
+
+@router.post("/track", response_model=WorkOrderView)
+async def track(body: schemas.FollowUpBody, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
+    """跟踪工单 on a resolved or closed ticket (again: a new date)."""
+    plan = FollowUpPlan(body.on, body.note)
+    return work_order_view(await commands.track(ctx.new_uow, target, plan))
+
+
+@router.post("/close-tracking", response_model=WorkOrderView)
+async def close_tracking(
+    body: schemas.TrackingNoteBody, ctx: Ctx, target: TargetTicket
+) -> WorkOrderView:
+    return work_order_view(await commands.close_tracking(ctx.new_uow, target, body.note))
+
+
+@router.post("/track-to-new-ticket", response_model=schemas.TrackingOutcome, status_code=202)
+async def track_to_new_ticket(
+    body: schemas.NewTicketBody, ctx: Ctx, target: TargetTicket
+) -> schemas.TrackingOutcome:
+    """The follow-up becomes a new ticket related to this one, registered through intake."""
+    order, follow_up = await commands.track_to_new_ticket(ctx.new_uow, target, body.description)
+    return schemas.TrackingOutcome(
+        status=order.status, follow_up_of=order.ticket_id,
+        external_ref=follow_up.external_ref or "", version=order.version,
+    )  # fmt: skip
 
 
 @router.post("/customer-reply", response_model=schemas.ReplyOutcome, status_code=202)

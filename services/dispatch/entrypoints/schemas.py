@@ -1,5 +1,6 @@
 """Request bodies of the workflow commands."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -78,11 +79,60 @@ class ChangeBody(Body):
     rollback_plan: Text
 
 
+Note = Annotated[str, Field(max_length=2000)]
+
+
+class FollowUpBody(Body):
+    """跟踪工单: follow the ticket up on ``on`` (the caller's "tracked" view)."""
+
+    on: date
+    note: Note | None = None
+
+
 class ResolveBody(Body):
     cause: Reason
     solution: Reason
     closure_code: Name
-    overdue_reason: Annotated[str, Field(max_length=2000)] | None = None
+    overdue_reason: Note | None = None
+    follow_up: FollowUpBody | None = None
+
+
+class ApproveBody(Body):
+    comment: Note | None = None
+    # needed at the last step when the SLA was breached while the proposal waited
+    overdue_reason: Note | None = None
+
+
+class RejectBody(Body):
+    reason: Reason
+
+
+class ExtensionBody(Body):
+    """延期申请: the new resolution due time asked for, and why."""
+
+    until: AwareDatetime
+    reason: Reason
+
+
+class CommentNoteBody(Body):
+    comment: Note | None = None
+
+
+class TrackingNoteBody(Body):
+    note: Note | None = None
+
+
+class NewTicketBody(Body):
+    """The new ticket's description (default: the tracking note)."""
+
+    description: Annotated[str, Field(max_length=20_000)] | None = None
+
+
+class TrackingOutcome(BaseModel):
+    status: str
+    follow_up_of: str
+    external_ref: str
+    version: int
 
 
 class MessageBody(Body):

@@ -106,6 +106,9 @@ def _major(e: d.MajorAlertRaised) -> Reading:
 _TOLD_BY_THEIR_OWN_EVENT = frozenset({
     "assign", "transfer", "return_to_centre", "escalate", "resolve", "confirm", "cancel",
     "auto_close", "close",
+    # The last approval is told as the resolution; a rejected proposal goes back to work
+    # without the customer ever having heard of it (审核 is the desk's internal step).
+    "approve", "reject",
 })  # fmt: skip
 
 

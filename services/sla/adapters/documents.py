@@ -13,7 +13,13 @@ from services.sla.domain.calendar import (
 )
 from services.sla.domain.clock import BreachFired, MetricClock, StatusSpan, WarningFired
 from services.sla.domain.policy import Policy, Target, TargetUnit, TicketFacts
-from services.sla.domain.ticket_sla import AutoClose, AutoCloseState, Judgement, TicketSla
+from services.sla.domain.ticket_sla import (
+    AutoClose,
+    AutoCloseState,
+    GrantedExtension,
+    Judgement,
+    TicketSla,
+)
 from shared.events.sla import SlaMetric
 from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
 
@@ -158,6 +164,7 @@ def ticket_document(sla: TicketSla) -> Doc:
         "autoclose": _autoclose_document(sla.autoclose),
         "judgement": vars(sla.judgement) if sla.judgement else None,
         "appeals": dict(sla.appeals),
+        "extensions": [vars(e) for e in sla.extensions],
         "version": sla.version,
     }
 
@@ -185,5 +192,6 @@ def ticket_from(doc: Doc) -> TicketSla:
         # documents stored before quality control had clocks have neither field
         judgement=Judgement(**doc["judgement"]) if doc.get("judgement") else None,
         appeals=dict(doc.get("appeals") or {}),
+        extensions=[GrantedExtension(**e) for e in doc.get("extensions") or []],
         version=doc["version"],
     )

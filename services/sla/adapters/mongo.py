@@ -24,7 +24,7 @@ from services.sla.adapters.documents import (
 )
 from services.sla.app.ports import DueTimer, RecomputeBatch
 from services.sla.domain.calendar import Calendar
-from services.sla.domain.policy import Policy
+from services.sla.domain.policy import Policy, TenantSettings
 from services.sla.domain.ticket_sla import TicketSla
 from shared.errors import TransientConflict
 from shared.events import EventEnvelope
@@ -32,6 +32,7 @@ from shared.events.codec import decode_event, encode_event
 from shared.mongo.unit_of_work import MongoUnitOfWork, TransactionReads
 
 CALENDARS, POLICIES, TICKETS = "calendars", "policies", "ticket_slas"
+SETTINGS = "tenant_settings"
 PENDING, RECOMPUTE_JOBS = "pending_events", "recompute_jobs"
 
 INDEXES = {
@@ -116,6 +117,20 @@ class MongoPolicyRepository(_OnePerTenant):
 
     async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None:
         await self._put(tenant_id, {"policies": [p.as_plain() for p in policies]})
+
+
+class MongoSettingsRepository(_OnePerTenant):
+    def __init__(
+        self, db: AsyncDatabase[Any], session: AsyncClientSession, reads: TransactionReads
+    ) -> None:
+        super().__init__(db, SETTINGS, session, reads)
+
+    async def get(self, tenant_id: str) -> TenantSettings | None:
+        doc = await self._get(tenant_id)
+        return TenantSettings(approval_time_counts=doc["approval_time_counts"]) if doc else None
+
+    async def put(self, tenant_id: str, settings: TenantSettings) -> None:
+        await self._put(tenant_id, {"approval_time_counts": settings.approval_time_counts})
 
 
 class MongoTicketSlaRepository:
@@ -276,6 +291,7 @@ class MongoDueTimers:
 class SlaMongoUnitOfWork(MongoUnitOfWork):
     calendars: MongoCalendarRepository
     policies: MongoPolicyRepository
+    settings: MongoSettingsRepository
     tickets: MongoTicketSlaRepository
     pending: MongoPendingEventRepository
     recompute_jobs: MongoRecomputeJobs
@@ -287,6 +303,7 @@ class SlaMongoUnitOfWork(MongoUnitOfWork):
     def _bind(self, session: AsyncClientSession) -> None:
         self.calendars = MongoCalendarRepository(self.db, session, self.reads)
         self.policies = MongoPolicyRepository(self.db, session, self.reads)
+        self.settings = MongoSettingsRepository(self.db, session, self.reads)
         self.tickets = MongoTicketSlaRepository(self.db, session, self.shards)
         self.pending = MongoPendingEventRepository(self.db, session)
         self.recompute_jobs = MongoRecomputeJobs(self.db, session)

@@ -28,7 +28,7 @@ from services.sla.domain.calendar import (
     PresetDay,
     default_calendar,
 )
-from services.sla.domain.policy import Policy, default_policies
+from services.sla.domain.policy import Policy, TenantSettings, default_policies
 from shared.errors import Conflict, InvalidFields, NotFound
 from shared.retry import retry_transient
 
@@ -195,6 +195,23 @@ async def put_policies(tenant_id: str, policies: Sequence[Policy], new_uow: NewU
 
 async def delete_policies(tenant_id: str, new_uow: NewUnitOfWork) -> int:
     return await retry_transient(partial(_delete_own, tenant_id, "policies", new_uow))
+
+
+async def get_settings(tenant_id: str, new_uow: NewUnitOfWork) -> tuple[TenantSettings, bool]:
+    async with new_uow() as uow:
+        settings = await uow.settings.get(tenant_id)
+    return (settings, True) if settings is not None else (TenantSettings(), False)
+
+
+async def put_settings(tenant_id: str, settings: TenantSettings, new_uow: NewUnitOfWork) -> int:
+    """Stored with a recompute of the open tickets: the pauses follow from the status log."""
+
+    async def attempt() -> int:
+        async with new_uow() as uow:
+            await uow.settings.put(tenant_id, settings)
+            return await _recompute_later(uow, tenant_id)
+
+    return await retry_transient(attempt)
 
 
 async def _delete_own(tenant_id: str, what: str, new_uow: NewUnitOfWork) -> int:

@@ -2,7 +2,13 @@
 
 from services.sla.app.ports import NewUnitOfWork, SlaUnitOfWork
 from services.sla.domain.calendar import default_calendar
-from services.sla.domain.policy import TicketFacts, default_policies, select_policy
+from services.sla.domain.policy import (
+    TenantSettings,
+    TicketFacts,
+    default_policies,
+    select_policy,
+    with_settings,
+)
 from services.sla.domain.reactions import Rules, react
 from services.sla.domain.ticket_sla import TicketSla
 from services.sla.domain.timeline import SlaTimeline, timeline
@@ -19,9 +25,12 @@ class TicketNotRegisteredYet(Exception):
 
 
 async def load_rules(uow: SlaUnitOfWork, tenant_id: str, autoclose_days: int) -> Rules:
+    """The tenant's calendar and policies, as its settings make them apply."""
     calendar = await uow.calendars.get(tenant_id) or default_calendar()
     policies = await uow.policies.get(tenant_id)
-    return Rules(calendar, default_policies() if policies is None else policies, autoclose_days)
+    settings = await uow.settings.get(tenant_id) or TenantSettings()
+    chosen = default_policies() if policies is None else policies
+    return Rules(calendar, with_settings(chosen, settings), autoclose_days)
 
 
 async def _store(uow: SlaUnitOfWork, sla: TicketSla, rules: Rules, new: bool = False) -> None:

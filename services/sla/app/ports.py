@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.sla.domain.calendar import Calendar, PresetDay
-from services.sla.domain.policy import Policy
+from services.sla.domain.policy import Policy, TenantSettings
 from services.sla.domain.ticket_sla import TicketSla
 from shared.events import EventEnvelope
 from shared.ports import UnitOfWork
@@ -45,6 +45,14 @@ class PolicyRepository(Protocol):
     async def get(self, tenant_id: str) -> tuple[Policy, ...] | None: ...
 
     async def put(self, tenant_id: str, policies: Sequence[Policy]) -> None: ...
+
+    async def delete(self, tenant_id: str) -> bool: ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self, tenant_id: str) -> TenantSettings | None: ...
+
+    async def put(self, tenant_id: str, settings: TenantSettings) -> None: ...
 
     async def delete(self, tenant_id: str) -> bool: ...
 
@@ -89,6 +97,9 @@ class SlaUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def policies(self) -> PolicyRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
 
     @property
     def tickets(self) -> TicketSlaRepository: ...

@@ -1,7 +1,7 @@
 """SLA policies: which targets apply to a ticket, first match by explicit order."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -99,6 +99,25 @@ class Policy:
 
     def target(self, metric: SlaMetric) -> Target | None:
         return next((t for t in self.targets if t.metric is metric), None)
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    """Tenant-wide SLA rules besides the policies. ``approval_time_counts``: whether the
+    time a proposed resolution waits for its approval chain (status ``pending_approval``)
+    counts against the resolution target; False pauses the clock in that status."""
+
+    approval_time_counts: bool = True
+
+
+def with_settings(policies: Sequence[Policy], settings: TenantSettings) -> tuple[Policy, ...]:
+    """The policies as the tenant's settings make them apply. Approval time not counting
+    is one more pause status of every policy: before a resolution can be proposed the
+    ticket is accepted, so of the ticket's clocks only the resolution clock still runs."""
+    if settings.approval_time_counts:
+        return tuple(policies)
+    extra = frozenset({TicketStatus.PENDING_APPROVAL})
+    return tuple(replace(p, pause_statuses=p.pause_statuses | extra) for p in policies)
 
 
 def select_policy(policies: Sequence[Policy], facts: TicketFacts) -> Policy | None:

@@ -6,10 +6,16 @@ from typing import Any
 
 from services.sla.domain.calendar import Calendar
 from services.sla.domain.policy import Policy, select_policy
-from services.sla.domain.ticket_sla import INSPECTION_SUBMITTED, Judgement, TicketSla
+from services.sla.domain.ticket_sla import (
+    INSPECTION_SUBMITTED,
+    GrantedExtension,
+    Judgement,
+    TicketSla,
+)
 from shared.events import EventEnvelope
 from shared.events.dispatch import (
     CustomerReplied,
+    ExtensionApproved,
     TicketAccepted,
     TicketCanceled,
     TicketClosed,
@@ -64,6 +70,14 @@ def _severity(sla: TicketSla, event: TicketSeverityUpgraded, rules: Rules) -> No
     sla.change_facts(rules.policies, rules.calendar, severity=event.payload.to_severity)
 
 
+def _extended(sla: TicketSla, event: ExtensionApproved, rules: Rules) -> None:
+    p = event.payload
+    granted = GrantedExtension(
+        p.extension_id, p.until, event.occurred_at, event.actor.id, p.requested_by, p.reason
+    )
+    sla.extend(granted, rules.calendar)
+
+
 def _inspection_created(sla: TicketSla, event: InspectionCreated, rules: Rules) -> None:
     policy = select_policy(rules.policies, sla.facts)
     sla.open_inspection(event.occurred_at, policy, rules.calendar)
@@ -94,6 +108,7 @@ REACTIONS: dict[type[EventEnvelope], Reaction] = {
     TicketCanceled: _closed,
     TicketPriorityChanged: _priority,
     TicketSeverityUpgraded: _severity,
+    ExtensionApproved: _extended,
     # quality control (qc events carry no status: they never move the status log)
     InspectionCreated: _inspection_created,
     InspectionSubmitted: _inspection_submitted,

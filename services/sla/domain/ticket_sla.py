@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from services.sla.domain.calendar import Calendar, end_of_nth_business_day
+from services.sla.domain.calendar import (
+    SECOND,
+    Calendar,
+    business_time_between,
+    end_of_nth_business_day,
+)
 from services.sla.domain.clock import BreachFired, MetricClock, StatusSpan, WarningFired
 from services.sla.domain.policy import Policy, TicketFacts, select_policy
 from shared.events.envelope import EventEnvelope
@@ -61,6 +66,18 @@ class Judgement:
         return (self.judged_at, self.judgement_id) > (other.judged_at, other.judgement_id)
 
 
+@dataclass(frozen=True)
+class GrantedExtension:
+    """延期: an approved extension moves the resolution due time to ``until``."""
+
+    extension_id: str
+    until: datetime
+    approved_at: datetime
+    approved_by: str
+    requested_by: str
+    reason: str
+
+
 class AutoCloseState(StrEnum):
     PENDING = "pending"
     CANCELED = "canceled"
@@ -90,6 +107,7 @@ class TicketSla:
     judgement: Judgement | None = None
     # judgement id → when the first appeal against it was filed (may precede the judgement)
     appeals: dict[str, datetime] = field(default_factory=dict)
+    extensions: list[GrantedExtension] = field(default_factory=list)
     version: int = 0
     events: list[EventEnvelope] = field(default_factory=list, repr=False)
 
@@ -149,6 +167,8 @@ class TicketSla:
         seconds = target.business_seconds(calendar, start)
         clock = self.clocks.get(metric) or self._new_clock(metric, policy, seconds, start)
         clock.policy_id, clock.target_seconds = policy.policy_id, seconds
+        if metric is SlaMetric.RESOLUTION:
+            clock.target_seconds = max(seconds, self._extended_target(clock, calendar))
         clock.thresholds = policy.thresholds
         # quality control's clocks run on the calendar alone, whatever the ticket's status
         clock.pause_statuses = policy.pause_statuses if metric.handles_the_ticket else frozenset()
@@ -236,6 +256,35 @@ class TicketSla:
         clock = self.clocks.get(SlaMetric.APPEAL)
         if clock is not None and self.judgement and self.judgement.judgement_id == judgement_id:
             clock.stop(self.appeals[judgement_id], "appeal_filed")
+
+    def extend(self, extension: GrantedExtension, calendar: Calendar) -> None:
+        """An approved extension: the resolution target grows so that, running from the
+        approval on, the clock is due at ``until``. Never shorter than the policy's target.
+        Warnings the new target puts ahead fire again at their new instants; a breach that
+        fired stays fired, one that had not is not due before ``until``. A redelivered
+        approval changes nothing."""
+        if any(e.extension_id == extension.extension_id for e in self.extensions):
+            return
+        self.extensions.append(extension)
+        clock = self.clocks.get(SlaMetric.RESOLUTION)
+        if clock is None or not clock.running or self.closed:
+            return
+        clock.target_seconds = max(clock.target_seconds, self._extended_target(clock, calendar))
+        elapsed = clock.elapsed(calendar, self.status_log, extension.approved_at)
+        clock.warnings = [
+            w for w in clock.warnings if clock.threshold_amount(w.threshold) <= elapsed
+        ]
+
+    def _extended_target(self, clock: MetricClock, calendar: Calendar) -> int:
+        """The target the latest extension asks for: what had elapsed at its approval plus
+        the business time from then to ``until`` (0 without an extension)."""
+        if not self.extensions:
+            return 0
+        latest = max(self.extensions, key=lambda e: e.approved_at)
+        at = max(latest.approved_at, clock.started_at)
+        elapsed = clock.elapsed(calendar, self.status_log, at)
+        ahead = business_time_between(calendar, at, max(latest.until, at))
+        return (elapsed + ahead) // SECOND
 
     def _current(self, policy: Policy | None) -> Policy | None:
         """No clock starts before the ticket's SLA does (a quarantined ticket's release)."""

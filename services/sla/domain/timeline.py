@@ -6,7 +6,7 @@ from datetime import datetime
 
 from services.sla.domain.calendar import SECOND, Calendar
 from services.sla.domain.clock import BreachFired, MetricClock, Pause, WarningFired
-from services.sla.domain.ticket_sla import AutoClose, Judgement, TicketSla
+from services.sla.domain.ticket_sla import AutoClose, GrantedExtension, Judgement, TicketSla
 from shared.events.sla import SlaMetric
 
 
@@ -40,6 +40,7 @@ class SlaTimeline:
     clocks: list[ClockTimeline]
     autoclose: AutoClose | None
     judgement: Judgement | None  # whose appeal window the appeal clock times
+    extensions: list[GrantedExtension]  # approved, with who approved them
     next_due_at: datetime | None
     as_of: datetime
 
@@ -55,6 +56,7 @@ def timeline(sla: TicketSla, calendar: Calendar, now: datetime) -> SlaTimeline:
         clocks=[_clock(sla, clock, calendar, now) for clock in sla.clocks.values()],
         autoclose=sla.autoclose,
         judgement=sla.judgement,
+        extensions=list(sla.extensions),
         next_due_at=sla.next_due_at(calendar, now),
         as_of=now,
     )

@@ -12,6 +12,7 @@ from services.sla.entrypoints.schemas import (
     HolidayList,
     PolicyList,
     Recomputed,
+    SettingsBody,
     calendar_view,
 )
 from shared.errors import NotFound
@@ -62,6 +63,19 @@ async def recompute_status(tenant_id: str, request: Request) -> dict[str, Any]:
     if status is None:
         raise NotFound(f"tenant {tenant_id} never changed its calendar or policies")
     return status
+
+
+@router.get("/tenants/{tenant_id}/settings")
+async def get_settings(tenant_id: str, request: Request) -> dict[str, Any]:
+    settings, own = await admin.get_settings(tenant_id, context(request).new_uow)
+    return {"own": own, "approval_time_counts": settings.approval_time_counts}
+
+
+@router.put("/tenants/{tenant_id}/settings")
+async def put_settings(tenant_id: str, body: SettingsBody, request: Request) -> Recomputed:
+    """``approval_time_counts`` false: pending_approval pauses the resolution clock."""
+    count = await admin.put_settings(tenant_id, body.to_settings(), context(request).new_uow)
+    return Recomputed(open_tickets=count)
 
 
 @router.get("/tenants/{tenant_id}/policies")

@@ -14,7 +14,7 @@ from services.sla.domain.calendar import (
     WorkingHours,
     expand_dates,
 )
-from services.sla.domain.policy import Policy, Target, TargetUnit
+from services.sla.domain.policy import Policy, Target, TargetUnit, TenantSettings
 from shared.events.sla import SlaMetric
 from shared.events.vocabulary import Priority, Severity, TicketStatus, TicketType
 
@@ -335,3 +335,14 @@ class Recomputed(BaseModel):
 
     open_tickets: int
     recompute: str = "scheduled"
+
+
+class SettingsBody(_Body):
+    """Tenant-wide SLA settings. ``approval_time_counts`` (default true): the time a
+    proposed resolution waits for its approval chain counts against the resolution
+    target; false pauses the clock while the ticket is ``pending_approval``."""
+
+    approval_time_counts: bool = Field(default=True, strict=True)
+
+    def to_settings(self) -> TenantSettings:
+        return TenantSettings(approval_time_counts=self.approval_time_counts)

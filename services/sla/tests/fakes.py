@@ -73,13 +73,14 @@ class FakeUnitOfWork(KernelFakeUnitOfWork):
     """SLA's repositories in memory, in the kernel's fake unit of work, on a clock that
     tests move."""
 
-    repositories = ("calendars", "policies", "tickets", "pending")
+    repositories = ("calendars", "policies", "settings", "tickets", "pending")
 
     def __init__(self, clock: FakeClock) -> None:
         super().__init__(clock.now())
         self._clock = clock
         self.calendars: _Keyed = _Keyed({})
         self.policies: _Keyed = _Keyed({})
+        self.settings: _Keyed = _Keyed({})
         self.tickets = FakeTickets({})
         self.pending = FakePending([])
 

@@ -2,8 +2,10 @@
 
 import copy
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
+from services.dispatch.domain.approval import ApprovalRule
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
@@ -42,6 +44,32 @@ class FakeWorkOrders:
     async def queue(self, tenant_id: str, centre: str, limit: int) -> list[WorkOrder]:
         return [o for o in self.saved.values() if o.group == centre][:limit]
 
+    async def awaiting_approval(
+        self, tenant_id: str, role: str, user: str, limit: int
+    ) -> list[WorkOrder]:
+        found = [
+            o for o in self.saved.values()
+            if o.approval is not None and o.approval.current.role == role
+            and o.approval.current.user in (None, user) and o.approval.requested_by != user
+        ]  # fmt: skip
+        return copy.deepcopy(found[:limit])
+
+    async def with_extensions(
+        self, tenant_id: str, states: Sequence[str], limit: int
+    ) -> list[WorkOrder]:
+        found = [o for o in self.saved.values() if any(e.state in states for e in o.extensions)]
+        return copy.deepcopy(found[:limit])
+
+    async def tracked(
+        self, tenant_id: str, tracker: str, due_by: date, limit: int
+    ) -> list[WorkOrder]:
+        found = [
+            o for o in self.saved.values()
+            if o.tracked and o.tracking and o.tracking.tracked_by == tracker
+            and o.tracking.on <= due_by
+        ]  # fmt: skip
+        return copy.deepcopy(sorted(found, key=lambda o: o.tracking.on if o.tracking else due_by))
+
 
 class FakeDirectory:
     def __init__(
@@ -51,10 +79,12 @@ class FakeDirectory:
         stations: Sequence[str] = (),
         urges: int | None = None,
         staff: Mapping[str, str | None] | None = None,
+        approval_rules: Sequence[ApprovalRule] = (),
     ) -> None:
         self.rules, self.rosters = list(rules), dict(rosters or {})
         self.stations, self.urges = list(stations), urges
         self.staff = dict(staff or {})  # username → centre
+        self.approvals = list(approval_rules)
 
     async def routing_rules(self, tenant_id: str) -> list[RoutingRule]:
         return self.rules
@@ -69,6 +99,9 @@ class FakeDirectory:
 
     async def urge_threshold(self, tenant_id: str) -> int | None:
         return self.urges
+
+    async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]:
+        return self.approvals
 
     async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
         return {u: Person(u, self.staff[u]) for u in usernames if u in self.staff}
