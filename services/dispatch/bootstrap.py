@@ -6,7 +6,13 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.routing import Routing
-from services.dispatch.entrypoints import http_admin, http_commands, http_queries, kafka
+from services.dispatch.entrypoints import (
+    http_admin,
+    http_clusters,
+    http_commands,
+    http_queries,
+    kafka,
+)
 from services.dispatch.settings import DispatchSettings
 from shared.clock import Clock
 from shared.service import ServiceKit
@@ -31,7 +37,12 @@ def create_app(
     kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx), batched=True)
     return kit.app(
         context=ctx,
-        routers=[http_commands.router, http_queries.router, http_admin.router],
+        routers=[
+            http_commands.router,
+            http_queries.router,
+            http_admin.router,
+            http_clusters.router,
+        ],
         indexes=INDEXES,
         produces=[topics.dispatch_events, topics.upstream_submissions],
     )

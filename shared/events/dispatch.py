@@ -199,6 +199,8 @@ class TicketResolvedPayload(Frozen):
     closure_code: str = Field(min_length=1)
     overdue_reason: str | None = None
     status: TicketStatus = TicketStatus.RESOLVED
+    # Resolved with its parent incident (an outage cluster's): the parent's cause and solution.
+    parent_id: str | None = None
 
 
 class TicketResolved(_Dispatched):
@@ -487,7 +489,64 @@ class TrackingConverted(_Dispatched):
     payload: TrackingConvertedPayload
 
 
+class ClusterDetectedPayload(Frozen):
+    """集中投诉区域: enough complaints of one category near each other within the tenant's
+    window. Keyed by the complaint that completed it; every member also gets
+    ``ticket.joined_cluster``."""
+
+    cluster_id: str
+    category: str
+    lon: float
+    lat: float
+    radius_km: float
+    members: list[str]
+
+
+class ClusterDetected(_Dispatched):
+    event_type: Literal["ticket.cluster_detected"] = "ticket.cluster_detected"
+    payload: ClusterDetectedPayload
+
+
+class TicketJoinedClusterPayload(Frozen):
+    cluster_id: str
+    category: str
+    status: TicketStatus
+
+
+class TicketJoinedCluster(_Dispatched):
+    event_type: Literal["ticket.joined_cluster"] = "ticket.joined_cluster"
+    payload: TicketJoinedClusterPayload
+
+
+class ParentIncidentLinkedPayload(Frozen):
+    """The ticket is handled with a parent incident: resolving the parent resolves it."""
+
+    parent_id: str
+    cluster_id: str | None = None
+    status: TicketStatus
+
+
+class ParentIncidentLinked(_Dispatched):
+    event_type: Literal["ticket.parent_linked"] = "ticket.parent_linked"
+    payload: ParentIncidentLinkedPayload
+
+
+class ParentIncidentUnlinkedPayload(Frozen):
+    parent_id: str
+    reason: str | None = None
+    status: TicketStatus
+
+
+class ParentIncidentUnlinked(_Dispatched):
+    event_type: Literal["ticket.parent_unlinked"] = "ticket.parent_unlinked"
+    payload: ParentIncidentUnlinkedPayload
+
+
 DISPATCH_EVENTS: tuple[type[EventEnvelope], ...] = (
+    ClusterDetected,
+    TicketJoinedCluster,
+    ParentIncidentLinked,
+    ParentIncidentUnlinked,
     TicketAssigned,
     TicketAccepted,
     TicketTransferred,

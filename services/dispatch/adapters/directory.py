@@ -6,6 +6,7 @@ long-lived roster or rule never turns two tickets' transactions into a write con
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from pymongo import ASCENDING, GEOSPHERE, IndexModel
@@ -13,13 +14,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.dispatch.domain.approval import ApprovalRule
+from services.dispatch.domain.clusters import ClusterRule
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 
 STAFF, GROUPS, STATIONS, ROSTERS = "staff", "groups", "stations", "rosters"
 RULES, POLICIES, APPROVAL_RULES = "routing_rules", "policies", "approval_rules"
 KINDS = (STAFF, GROUPS, STATIONS, ROSTERS, RULES, POLICIES, APPROVAL_RULES)
-WORKFLOW_POLICY = "workflow"
+WORKFLOW_POLICY, CLUSTER_RULE = "workflow", "cluster_rule"
 
 DIRECTORY_INDEXES: dict[str, list[IndexModel]] = {
     kind: [IndexModel([("tenant_id", ASCENDING), ("key", ASCENDING)], unique=True)]
@@ -72,6 +74,13 @@ class MongoDirectory:
     async def urge_threshold(self, tenant_id: str) -> int | None:
         policy = await self.get(POLICIES, tenant_id, WORKFLOW_POLICY)
         return policy.get("urge_escalation_threshold") if policy else None
+
+    async def cluster_rule(self, tenant_id: str) -> ClusterRule:
+        doc = await self.get(POLICIES, tenant_id, CLUSTER_RULE)
+        if doc is None:
+            return ClusterRule()
+        return ClusterRule(doc["min_complaints"], doc["radius_km"],
+                           timedelta(minutes=doc["window_minutes"]))  # fmt: skip
 
     async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]:
         cursor = self._db[APPROVAL_RULES].find({"tenant_id": tenant_id}, HIDDEN)

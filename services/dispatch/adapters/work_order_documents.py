@@ -25,6 +25,7 @@ PLAIN = (
     "tenant_id", "number", "subject", "account_id", "service", "region", "lon", "lat", "tags",
     "needs_onsite", "assignee", "group", "watchers", "shared_with", "urge_count",
     "last_urged_at", "overdue", "major_alert", "problems", "changes", "related_to", "version",
+    "parent_id",
 )  # fmt: skip
 ENUMS = {
     "type": TicketType,

@@ -30,6 +30,7 @@ OPEN_WORK = [
     )
 ]
 WORK_ORDER_INDEXES = [
+    IndexModel([("parent_id", ASCENDING)]),
     IndexModel([("tenant_id", ASCENDING), ("assignee", ASCENDING), ("status", ASCENDING)]),
     IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING), ("group", ASCENDING)]),
     IndexModel(
@@ -54,6 +55,10 @@ class MongoWorkOrderRepository:
     async def add(self, order: WorkOrder) -> None:
         order.version = 1
         await self._orders.insert_one(to_document(order), session=self._session)
+
+    async def children_of(self, parent_id: str) -> list[WorkOrder]:
+        cursor = self._orders.find({"parent_id": parent_id}, session=self._session)
+        return [from_document(doc) async for doc in cursor]
 
     async def update(self, order: WorkOrder) -> None:
         expected = order.version

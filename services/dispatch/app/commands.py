@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from services.dispatch.app.ports import DispatchUnitOfWork, NewUnitOfWork
 from services.dispatch.app.workflow import execute
-from services.dispatch.domain import approval
+from services.dispatch.domain import approval, incidents
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.escalation import escalation_reason
 from services.dispatch.domain.people import Colleagues
@@ -262,3 +262,13 @@ async def cancel(new_uow: NewUnitOfWork, t: Target, reason: str) -> WorkOrder:
 async def comment(new_uow: NewUnitOfWork, t: Target, command: Command, body: str) -> str:
     _, comment_id = await run(new_uow, t, lambda o, now: o.comment(command, body, t.actor, now))
     return comment_id
+
+
+async def unlink_parent(new_uow: NewUnitOfWork, t: Target, reason: str | None) -> WorkOrder:
+    """Handle the ticket on its own again: resolving the parent no longer resolves it."""
+
+    async def act(o: WorkOrder, uow: DispatchUnitOfWork) -> None:
+        incidents.unlink(o, reason, t.actor, uow.now())
+
+    order, _ = await execute(new_uow, t.ticket_id, t.expected_version, act)
+    return order

@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from services.dispatch.app import outages
 from services.dispatch.app.ports import NewUnitOfWork
 from services.dispatch.app.routing import Routing, route
 from services.dispatch.domain.work_order import WorkOrder
@@ -32,6 +33,7 @@ async def on_ticket_registered(
             order = WorkOrder.open(event, uow.now())
             if order.status is TicketStatus.NEW:
                 await route(routing, uow, order)
+            await outages.place(uow, order, event.payload.registered_at)
             await uow.work_orders.add(order)
             uow.publish(*order.events)
             await uow.commit()

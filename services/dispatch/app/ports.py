@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from services.dispatch.domain.approval import ApprovalRule
+from services.dispatch.domain.clusters import Cluster, ClusterRule, Complaint
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
@@ -46,6 +47,33 @@ class WorkOrderRepository(Protocol):
         """``tracker``'s active follow-ups dated ``due_by`` or earlier, earliest first."""
         ...
 
+    async def children_of(self, parent_id: str) -> list[WorkOrder]:
+        """The work orders linked to the parent incident ``parent_id``."""
+        ...
+
+
+class Clusters(Protocol):
+    """Where complaints were registered, and the outage clusters they formed."""
+
+    async def add_point(self, tenant_id: str, complaint: Complaint) -> None: ...
+
+    async def near(self, tenant_id: str, newest: Complaint, rule: ClusterRule) -> list[Complaint]:
+        """The tenant's complaints of ``newest``'s category registered within the rule's
+        window before it and roughly within its radius (the domain decides exactly)."""
+        ...
+
+    async def covering(
+        self, tenant_id: str, complaint: Complaint, rule: ClusterRule
+    ) -> list[Cluster]: ...
+
+    async def get(self, cluster_id: str) -> Cluster | None: ...
+
+    async def save(self, cluster: Cluster) -> None: ...
+
+    async def of_tenant(self, tenant_id: str, open_only: bool, limit: int) -> list[Cluster]: ...
+
+    async def with_parent(self, parent_id: str) -> list[Cluster]: ...
+
 
 class Directory(Protocol):
     """Staff, groups, stations, on-duty rosters, routing rules and tenant policies."""
@@ -61,6 +89,10 @@ class Directory(Protocol):
     async def urge_threshold(self, tenant_id: str) -> int | None: ...
 
     async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]: ...
+
+    async def cluster_rule(self, tenant_id: str) -> ClusterRule:
+        """The tenant's rule, else the defaults (5 complaints, 2 km, 60 minutes)."""
+        ...
 
     async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
         """The staff of the tenant among ``usernames``, with their centres."""
@@ -92,6 +124,9 @@ class DispatchUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def records(self) -> Records: ...
+
+    @property
+    def clusters(self) -> Clusters: ...
 
     def submit_upstream(self, submission: Submission, key: str) -> None:
         """Queue ``submission`` for intake's registration path, sent with the commit."""

@@ -5,6 +5,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from services.dispatch.app import outages
 from services.dispatch.app.ports import DispatchUnitOfWork, NewUnitOfWork
 from services.dispatch.domain.values import ChangeRecord, FollowUp, ProblemRecord
 from services.dispatch.domain.work_order import WorkOrder
@@ -43,6 +44,7 @@ async def execute(
             await keep(uow, order, result)
             await uow.work_orders.update(order)
             uow.publish(*order.events)
+            await outages.resolve_children(uow, order)
             await uow.commit()
             return order, result
 

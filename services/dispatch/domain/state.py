@@ -67,6 +67,7 @@ class WorkOrderState:
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     related_to: str | None = None
+    parent_id: str | None = None  # the parent incident it is resolved with (an outage's)
     approval: Approval | None = None
     extensions: list[Extension] = field(default_factory=list)
     tracking: Tracking | None = None

@@ -74,6 +74,14 @@ class ApprovalRuleBody(Item):
     chain: list[ApproverBody] = Field(min_length=1, max_length=10)
 
 
+class ClusterRuleBody(Item):
+    """集中投诉: how many complaints of one category, how near, how quickly, make an outage."""
+
+    min_complaints: int = Field(default=5, ge=2, le=1000, strict=True)
+    radius_km: float = Field(default=2.0, gt=0, le=50, allow_inf_nan=False)
+    window_minutes: int = Field(default=60, ge=1, le=1440, strict=True)
+
+
 class PolicyBody(Item):
     """0 turns urge auto-escalation off for the tenant."""
 

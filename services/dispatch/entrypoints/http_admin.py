@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from services.dispatch.adapters.directory import (
     APPROVAL_RULES,
+    CLUSTER_RULE,
     GROUPS,
     POLICIES,
     ROSTERS,
@@ -69,6 +70,18 @@ async def put_policy(tenant_id: str, body: admin_schemas.PolicyBody, ctx: Ctx, w
 @router.get("/policy")
 async def get_policy(tenant_id: str, ctx: Ctx) -> Doc:
     return await admin.get(ctx.new_uow, POLICIES, tenant_id, WORKFLOW_POLICY)
+
+
+@router.put("/cluster-rule")
+async def put_cluster_rule(
+    tenant_id: str, body: admin_schemas.ClusterRuleBody, ctx: Ctx, who: Who
+) -> Doc:
+    return await admin.put(ctx.new_uow, who, POLICIES, tenant_id, CLUSTER_RULE, body.document())
+
+
+@router.get("/cluster-rule")
+async def get_cluster_rule(tenant_id: str, ctx: Ctx) -> Doc:
+    return await admin.get(ctx.new_uow, POLICIES, tenant_id, CLUSTER_RULE)
 
 
 @router.put("/{directory}/{key}")

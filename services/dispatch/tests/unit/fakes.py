@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from services.dispatch.domain.approval import ApprovalRule
+from services.dispatch.domain.clusters import Cluster, ClusterRule, Complaint, distance_km
 from services.dispatch.domain.people import Person
 from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.domain.values import ChangeRecord, ProblemRecord
@@ -60,6 +61,9 @@ class FakeWorkOrders:
         found = [o for o in self.saved.values() if any(e.state in states for e in o.extensions)]
         return copy.deepcopy(found[:limit])
 
+    async def children_of(self, parent_id: str) -> list[WorkOrder]:
+        return copy.deepcopy([o for o in self.saved.values() if o.parent_id == parent_id])
+
     async def tracked(
         self, tenant_id: str, tracker: str, due_by: date, limit: int
     ) -> list[WorkOrder]:
@@ -69,6 +73,45 @@ class FakeWorkOrders:
             and o.tracking.on <= due_by
         ]  # fmt: skip
         return copy.deepcopy(sorted(found, key=lambda o: o.tracking.on if o.tracking else due_by))
+
+
+class FakeClusters:
+    """Complaint points and clusters in memory; distances as the domain measures them."""
+
+    def __init__(self) -> None:
+        self.points: dict[str, tuple[str, Complaint]] = {}
+        self.saved: dict[str, Cluster] = {}
+
+    async def add_point(self, tenant_id: str, complaint: Complaint) -> None:
+        self.points.setdefault(complaint.ticket_id, (tenant_id, complaint))
+
+    async def near(self, tenant_id: str, newest: Complaint, rule: ClusterRule) -> list[Complaint]:
+        return [
+            c for t, c in self.points.values()
+            if t == tenant_id and c.category == newest.category
+            and c.registered_at >= newest.registered_at - rule.window
+            and distance_km((c.lon, c.lat), (newest.lon, newest.lat)) <= rule.radius_km * 1.01
+        ]  # fmt: skip
+
+    async def covering(
+        self, tenant_id: str, complaint: Complaint, rule: ClusterRule
+    ) -> list[Cluster]:
+        return [copy.deepcopy(c) for c in self.saved.values()
+                if c.tenant_id == tenant_id and c.covers(complaint)]  # fmt: skip
+
+    async def get(self, cluster_id: str) -> Cluster | None:
+        found = self.saved.get(cluster_id)
+        return copy.deepcopy(found) if found else None
+
+    async def save(self, cluster: Cluster) -> None:
+        self.saved[cluster.cluster_id] = copy.deepcopy(cluster)
+
+    async def of_tenant(self, tenant_id: str, open_only: bool, limit: int) -> list[Cluster]:
+        return [copy.deepcopy(c) for c in self.saved.values()
+                if c.tenant_id == tenant_id and (c.open or not open_only)][:limit]  # fmt: skip
+
+    async def with_parent(self, parent_id: str) -> list[Cluster]:
+        return [copy.deepcopy(c) for c in self.saved.values() if c.parent_id == parent_id]
 
 
 class FakeDirectory:
@@ -85,6 +128,7 @@ class FakeDirectory:
         self.stations, self.urges = list(stations), urges
         self.staff = dict(staff or {})  # username → centre
         self.approvals = list(approval_rules)
+        self.clusters_rule = ClusterRule()
 
     async def routing_rules(self, tenant_id: str) -> list[RoutingRule]:
         return self.rules
@@ -102,6 +146,9 @@ class FakeDirectory:
 
     async def approval_rules(self, tenant_id: str) -> list[ApprovalRule]:
         return self.approvals
+
+    async def cluster_rule(self, tenant_id: str) -> ClusterRule:
+        return self.clusters_rule
 
     async def people(self, tenant_id: str, usernames: Sequence[str]) -> dict[str, Person]:
         return {u: Person(u, self.staff[u]) for u in usernames if u in self.staff}
@@ -132,11 +179,12 @@ class FakeRecords:
 
 
 class FakeUnitOfWork(KernelFakeUnitOfWork):
-    repositories = ("work_orders", "directory", "records")
+    repositories = ("work_orders", "directory", "records", "clusters")
 
     def __init__(self, work_orders: FakeWorkOrders, directory: FakeDirectory) -> None:
         super().__init__(NOW)
         self.work_orders, self.directory, self.records = work_orders, directory, FakeRecords()
+        self.clusters = FakeClusters()
 
     def submit_upstream(self, submission: Submission, key: str) -> None:
         self.send(submission)
