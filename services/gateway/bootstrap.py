@@ -27,6 +27,7 @@ from services.gateway.entrypoints import (
     http,
     kafka,
     notifications_http,
+    outages_http,
     qc_http,
     reports_http,
 )
@@ -35,9 +36,10 @@ from shared.clock import Clock
 from shared.service import ServiceKit
 
 CONSUMER_GROUP = "gateway"
+# outages before commands: its fixed /tickets/{id}/unlink-parent is no workflow command.
 ROUTERS = [
-    http.router, commands_http.router, qc_http.router, feed_http.router, reports_http.router,
-    notifications_http.router, appeals_http.router, drafts_http.router,
+    http.router, outages_http.router, commands_http.router, qc_http.router, feed_http.router,
+    reports_http.router, notifications_http.router, appeals_http.router, drafts_http.router,
 ]  # fmt: skip
 
 
@@ -58,7 +60,11 @@ def create_app(
         new_uow=kit.units_of_work(GatewayMongoUnitOfWork),
         tokens=OidcTokenVerifier(settings.oidc_issuer, settings.oidc_audience, clients["oidc"]),
         claim_names=ClaimNames(
-            settings.oidc_tenant_claim, settings.oidc_roles_claim, settings.oidc_username_claim
+            settings.oidc_tenant_claim,
+            settings.oidc_roles_claim,
+            settings.oidc_username_claim,
+            groups=settings.oidc_groups_claim,
+            regions=settings.oidc_region_claim,
         ),
         forwarding=Forwarding(
             HttpServices(clients),
@@ -82,9 +88,10 @@ def create_app(
         kafka.ticket_events(ctx),
         batched=True,
     )
-    return kit.app(
+    app = kit.app(
         context=ctx,
         routers=ROUTERS,
         indexes=indexes(settings.idempotency_ttl_s),
         on_shutdown=[client.aclose for client in clients.values()],
     )
+    return app

@@ -13,6 +13,9 @@ class GatewaySettings(StandardSettings):
     oidc_tenant_claim: str = "tenant"
     oidc_roles_claim: str = "realm_access.roles"
     oidc_username_claim: str = "preferred_username"
+    # Dotted paths to the caller's groups (my group) and regions (in flight in my region).
+    oidc_groups_claim: str = "groups"
+    oidc_region_claim: str = "region"
     # The services behind the gateway, on loopback or the internal network only.
     intake_url: str = "http://127.0.0.1:8001"
     dispatch_url: str = "http://127.0.0.1:8002"

@@ -37,6 +37,10 @@ VIEW_INDEXES = {
         _by_tenant("tags"),
         _by_tenant("watchers"),
         _by_tenant("submitted_by"),
+        _by_tenant("region"),
+        _by_tenant("done_by"),
+        # A customer's tickets by the number an agent types (multikey: one key a ticket).
+        _by_tenant("customer_keys"),
         _by_tenant("severity", "status"),
         IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
@@ -64,7 +68,9 @@ def indexes(idempotency_ttl_s: int) -> dict[str, list[IndexModel]]:
 
 
 # Bookkeeping no answer shows; a list leaves each ticket's history out as well.
-_HIDDEN = {"_id": 0, "aspect_at": 0, "search": 0, "list_key": 0}
+_HIDDEN = {
+    "_id": 0, "aspect_at": 0, "search": 0, "list_key": 0, "customer_keys": 0, "done_by": 0,
+}  # fmt: skip
 _LISTED = _HIDDEN | {"timeline": 0}
 
 
@@ -79,6 +85,16 @@ class MongoTicketViews:
         )
         stored = doc.get("aspect_at", {}) if doc else {}
         return {aspect: _from_stamp(at) for aspect, at in stored.items()}
+
+    async def current(self, ticket_id: str) -> tuple[dict[str, datetime], dict[str, Any]]:
+        doc = await self._tickets.find_one(
+            {"_id": ticket_id}, {"aspect_at": 1, **dict.fromkeys(_HANDLING, 1)},
+            session=self._session,
+        )  # fmt: skip
+        if doc is None:
+            return {}, {}
+        stamps = {aspect: _from_stamp(at) for aspect, at in doc.get("aspect_at", {}).items()}
+        return stamps, {k: doc[k] for k in _HANDLING if k in doc}
 
     async def save(self, ticket_id: str, update: ViewUpdate) -> None:
         stamps = {f"aspect_at.{aspect}": _stamp(at) for aspect, at in update.stamps.items()}
@@ -96,6 +112,8 @@ class MongoTicketViews:
     async def search(self, query: TicketFilter, page: Page, now: datetime) -> list[dict[str, Any]]:
         """Up to ``page.limit`` views in list order after ``page.after``, each with its
         ``list_key`` (the cursor of the next page)."""
+        if query.nothing:
+            return []
         if page.oldest_first or query.number is not None or query.tokens:
             # A number is found through its own index, keywords through theirs; SecantusDB
             # scans the collection for a keyword query with a time range, so a window would
@@ -144,10 +162,20 @@ class MongoTicketViews:
             return scheduled
         return scheduled + await self._find(mine | {"appointment": None}, "list_key", rest)
 
+    async def of_customer(self, tenant_id: str, key: str, limit: int) -> list[dict[str, Any]]:
+        """One equality on the multikey index, in list order: no ``$in`` or ``$all`` on the
+        keys, which SecantusDB answers by scanning."""
+        query = {"tenant_id": tenant_id, "customer_keys": key}
+        cursor = self._tickets.find(query, _LISTED, session=self._session)
+        return await cursor.sort("list_key", DESCENDING).limit(limit).to_list()
+
     async def _find(self, query: dict[str, Any], order: str, limit: int) -> list[dict[str, Any]]:
         cursor = self._tickets.find(query, _LISTED, session=self._session)
         return await cursor.sort(order, ASCENDING).limit(limit).to_list()
 
+
+# What a projection reads of the stored view besides the stamps (projection.handling).
+_HANDLING = ("handled_by", "assignee", "status")
 
 # An hour, then four times longer each time: about two years back in eight windows.
 _WINDOWS = [timedelta(hours=4**n) for n in range(8)]
@@ -168,12 +196,13 @@ def ticket_query(f: TicketFilter) -> dict[str, Any]:
     ``$or``, which SecantusDB answers by scanning)."""
     query: dict[str, Any] = {"tenant_id": f.tenant_id}
     for name, values in (("status", f.statuses), ("type", f.types), ("priority", f.priorities),
-                         ("severity", f.severities), ("source", f.sources)):  # fmt: skip
+                         ("severity", f.severities), ("source", f.sources),
+                         ("group", f.groups), ("region", f.regions)):  # fmt: skip
         if values:
             query[name] = values[0] if len(values) == 1 else {"$in": list(values)}
     for name, value in (("tags", f.tag), ("assignee", f.assignee), ("group", f.group),
                         ("region", f.region), ("watchers", f.watcher),
-                        ("submitted_by", f.submitted_by)):  # fmt: skip
+                        ("submitted_by", f.submitted_by), ("done_by", f.done_by)):  # fmt: skip
         if value is not None:
             query[name] = value
     if f.unassigned:

@@ -40,6 +40,7 @@ def _sums() -> dict[str, Any]:
         "resolved": _count_if({"$in": ["$status", DONE]}),
         "canceled": _count_if({"$eq": ["$status", "canceled"]}),
         "first_contact": _count_if({"$eq": ["$closure_reason", "first_contact"]}),
+        "extended": _flag("extended"),
         **{f"breached_{m.value}": _flag(f"breached_{m.value}") for m in TICKET_METRICS},
         "accept_mean": {"$avg": _since_registration("accepted_at")},
         "accept_p90": {"$percentile": {"input": _since_registration("accepted_at"), **p90}},

@@ -14,6 +14,6 @@ async def project(event_id: UUID, change: ViewChange, new_uow: NewUnitOfWork) ->
             return
         # Read and written in one transaction: a concurrent write to the ticket conflicts
         # and the use case runs again on what it wrote.
-        stamps = await uow.views.aspect_stamps(change.ticket_id)
-        await uow.views.save(change.ticket_id, update_for(change, stamps))
+        stamps, current = await uow.views.current(change.ticket_id)
+        await uow.views.save(change.ticket_id, update_for(change, stamps, current))
         await uow.commit()

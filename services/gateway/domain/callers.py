@@ -44,6 +44,10 @@ class ClaimNames:
     tenant: str = "tenant"
     roles: str = "realm_access.roles"
     username: str = "preferred_username"
+    # The caller's groups (my group, 本组处理: Keycloak's group membership mapper) and
+    # regions (本地网: a user attribute); each a list or one string, may be missing.
+    groups: str = "groups"
+    regions: str = "region"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Caller:
     username: str
     tenant_id: str | None
     roles: Roles
+    groups: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
 
     @property
     def is_platform_admin(self) -> bool:
@@ -77,7 +83,18 @@ def caller_from_claims(claims: Mapping[str, Any], names: ClaimNames) -> Caller:
         raise Unauthenticated(f"the token carries no {names.tenant!r} claim")
     subject = str(claims["sub"])
     username = claims.get(names.username)
-    return Caller(subject, username if isinstance(username, str) else subject, tenant, roles)
+    return Caller(
+        subject, username if isinstance(username, str) else subject, tenant, roles,
+        groups=frozenset(_group_names(_at(claims, names.groups))),
+        regions=frozenset(r.strip() for r in _strings(_at(claims, names.regions)) if r.strip()),
+    )  # fmt: skip
+
+
+def _group_names(value: object) -> list[str]:
+    """Group names as dispatch knows them: Keycloak's full group path (``/noc``) names a
+    top-level group with a leading slash, which is left out."""
+    names = (g.strip().removeprefix("/").strip() for g in _strings(value))
+    return [name for name in names if name]
 
 
 def tenant_scope(caller: Caller, requested: str | None) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from services.gateway.domain.callers import STAFF
 from services.gateway.domain.search import document_tokens
 from shared.events import EventEnvelope, TicketAssigned, TicketRegistered
 from shared.events import dispatch as d
@@ -20,6 +21,7 @@ from shared.events import intake as i
 from shared.events import notify as n
 from shared.events import qc as q
 from shared.events import sla as s
+from shared.events.phones import e164
 from shared.events.vocabulary import TicketStatus
 
 Fields = dict[str, Any]
@@ -29,9 +31,25 @@ OPEN_STATUSES = [
     s.value for s in (
         TicketStatus.ASSIGNED, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS,
         TicketStatus.WAITING_CUSTOMER, TicketStatus.ON_HOLD, TicketStatus.INVESTIGATION,
-        TicketStatus.ESCALATED,
+        TicketStatus.ESCALATED, TicketStatus.PENDING_APPROVAL,
     )
 ]  # fmt: skip
+# 历史工单: a ticket that has left the desk for good; every other status is in flight (在途).
+ARCHIVED_STATUSES = [TicketStatus.CLOSED.value, TicketStatus.CANCELED.value]
+IN_FLIGHT_STATUSES = [s.value for s in TicketStatus if s.value not in ARCHIVED_STATUSES]
+# Statuses in which the assignee still holds the ticket: once it is resolved (or closed)
+# it has moved on from whoever handled it, as it has when someone else has it now.
+_HELD = set(IN_FLIGHT_STATUSES) - {TicketStatus.RESOLVED.value}
+
+# The events that mean their actor handled the ticket (my done, 个人已办): dispatching,
+# accepting, working, transferring, escalating, resolving it. Comments, urges, tags and
+# watching are not handling it.
+HANDLING_EVENTS = frozenset({
+    "ticket.assigned", "ticket.accepted", "ticket.transferred", "ticket.escalated",
+    "ticket.status_changed", "ticket.resolved", "ticket.severity_upgraded",
+    "problem.created", "change.submitted",
+})  # fmt: skip
+_STAFF_ROLES = frozenset(role.value for role in STAFF)
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,7 @@ class ViewChange:
     aspects: dict[str, Fields] = field(default_factory=dict)
     entry: Fields | None = None
     touches: bool = True  # moves ``updated_at`` (a notification's status does not)
+    handler: str | None = None  # the staff member who handled the ticket by this event
 
 
 @dataclass(frozen=True)
@@ -55,10 +74,16 @@ class ViewUpdate:
     entries: dict[str, Fields] = field(default_factory=dict)
 
 
-def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate:
+def update_for(
+    change: ViewChange, stamps: Mapping[str, datetime], current: Mapping[str, Any] | None = None
+) -> ViewUpdate:
     """The newer aspect wins: ``change`` sets its facts always, and each of its aspects
     unless the view's ``stamps`` say a later event already set that aspect. Equal times
-    apply, so a redelivered event writes what it wrote the first time."""
+    apply, so a redelivered event writes what it wrote the first time.
+
+    ``current`` is the view as stored (its ``handled_by``, ``assignee`` and ``status``):
+    who handled the ticket and who of them it has moved on from follow from the view as
+    this change leaves it, whatever order the events came in."""
     fields = {**change.facts, "tenant_id": change.tenant_id}
     applied: dict[str, datetime] = {}
     aspects = change.aspects | ({"updated": {"updated_at": change.at}} if change.touches else {})
@@ -67,8 +92,24 @@ def update_for(change: ViewChange, stamps: Mapping[str, datetime]) -> ViewUpdate
         if last is None or last <= change.at:
             fields |= values
             applied[aspect] = change.at
+    if current is not None:
+        fields |= handling(change, fields, current)
     entries = {change.entry["event_id"]: change.entry} if change.entry else {}
     return ViewUpdate(fields, applied, entries)
+
+
+def handling(change: ViewChange, fields: Mapping[str, Any], current: Mapping[str, Any]) -> Fields:
+    """``handled_by``: everyone who handled the ticket; ``done_by``: those of them it has
+    moved on from (someone else has it now, or it is resolved or closed)."""
+    handled = set(current.get("handled_by") or ())
+    if change.handler is not None:
+        handled.add(change.handler)
+    if not handled:
+        return {}
+    assignee = fields.get("assignee", current.get("assignee"))
+    status = fields.get("status", current.get("status"))
+    holder = {assignee} if status in _HELD else set()
+    return {"handled_by": sorted(handled), "done_by": sorted(handled - holder)}
 
 
 def _change(event: EventEnvelope, facts: Fields | None = None, **aspects: Fields) -> ViewChange:
@@ -77,8 +118,14 @@ def _change(event: EventEnvelope, facts: Fields | None = None, **aspects: Fields
         aspects["status"] = {"status": status.value}
     return ViewChange(
         event.ticket_id, event.tenant_id, event.occurred_at, facts or {}, aspects,
-        history_entry(event),
+        history_entry(event), handler=_handler(event),
     )  # fmt: skip
+
+
+def _handler(event: EventEnvelope) -> str | None:
+    if event.event_type in HANDLING_EVENTS and event.actor.role in _STAFF_ROLES:
+        return event.actor.id
+    return None
 
 
 # What the history leaves out of an event's payload: the submitter's contact details stay
@@ -157,6 +204,7 @@ def registered(event: TicketRegistered) -> ViewChange:
         "search": document_tokens(
             [p.number, p.external_ref, p.subject, p.description, *_contact_texts(p)]
         ),
+        "customer_keys": customer_keys(p),
     }
     return _change(
         event,
@@ -174,6 +222,35 @@ def _contact_texts(p: Any) -> list[str | None]:
     if contact is not None:
         texts += [getattr(contact, name, None) for name in ("name", "phone", "email")]
     return texts
+
+
+def customer_keys(p: i.TicketRegisteredPayload) -> list[str]:
+    """What finds a customer's tickets by the number an agent types (客户历史): the contact's
+    phone in E.164, e-mail (case-folded), CRM contact id, and the account id (an account,
+    broadband or service number). Kept off every history copy, like the contact."""
+    contact = p.contact
+    keys = [p.account_id]
+    if contact is not None:
+        keys += [_phone_key(contact.phone), contact.email, contact.contact_id]
+    return sorted({customer_key(k) for k in keys if k and k.strip()})
+
+
+def customer_key(number: str) -> str:
+    """A typed number as the customer keys hold it: a phone (``+…``) in E.164 as intake
+    normalises it, an e-mail case-folded, anything else trimmed as it is."""
+    number = number.strip()
+    if number.startswith("+"):
+        return _phone_key(number) or number
+    return number.casefold() if "@" in number else number
+
+
+def _phone_key(phone: str | None) -> str | None:
+    if phone is None:
+        return None
+    try:
+        return e164(phone)
+    except ValueError:  # recorded by an older version: kept as it was
+        return phone.strip()
 
 
 def list_key(registered_at: datetime, ticket_id: str) -> str:
@@ -313,6 +390,32 @@ def appeal_decided(event: q.AppealDecided) -> ViewChange:
     return _change(event, {"appeal_outcome": event.payload.decision.value})
 
 
+def extension_approved(event: d.ExtensionApproved) -> ViewChange:
+    # 延期: the resolution is due later; reports count the tickets that were extended.
+    return _change(event, {"extended": True, "extended_until": event.payload.until})
+
+
+def joined_cluster(event: d.TicketJoinedCluster) -> ViewChange:
+    return _change(event, {"cluster_id": event.payload.cluster_id})
+
+
+def parent_linked(event: d.ParentIncidentLinked) -> ViewChange:
+    return _change(event, {"parent_id": event.payload.parent_id})
+
+
+def parent_unlinked(event: d.ParentIncidentUnlinked) -> ViewChange:
+    return _change(event, {"parent_id": None})
+
+
+def tracking_set(event: d.TrackingSet) -> ViewChange:
+    p = event.payload
+    return _change(event, {"tracking": {"on": p.on.isoformat(), "by": p.tracked_by}})
+
+
+def tracking_ended(event: d.TrackingClosed | d.TrackingConverted) -> ViewChange:
+    return _change(event, {"tracking": None})
+
+
 def notified(event: n.NotificationStatusChanged) -> ViewChange:
     """ "SMS to li.wei sent 10:02": one history line per status a delivery takes; the
     ticket itself did not change."""
@@ -359,6 +462,19 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
     q.ReturnVisitAttempted: _change,
     q.ReturnVisitCompleted: visit_completed,
     q.ReturnVisitAbandoned: _change,
+    d.ClusterDetected: _change,
+    d.TicketJoinedCluster: joined_cluster,
+    d.ParentIncidentLinked: parent_linked,
+    d.ParentIncidentUnlinked: parent_unlinked,
+    d.ApprovalRequested: _change,
+    d.TicketApproved: _change,
+    d.ApprovalRejected: _change,
+    d.ExtensionRequested: _change,
+    d.ExtensionApproved: extension_approved,
+    d.ExtensionRejected: _change,
+    d.TrackingSet: tracking_set,
+    d.TrackingClosed: tracking_ended,
+    d.TrackingConverted: tracking_ended,
     q.ResponsibilityJudged: judged,
     q.AppealFiled: appeal_filed,
     q.AppealDecided: appeal_decided,
@@ -369,7 +485,7 @@ PROJECTIONS: dict[type[Any], Callable[[Any], ViewChange]] = {
 # What the live feed shows of a changed ticket: enough for a queue row and a banner.
 _FEED_FIELDS = (
     "ticket_id", "number", "subject", "status", "priority", "severity", "assignee", "group",
-    "region", "major_alert", "overdue", "urge_count", "updated_at",
+    "region", "major_alert", "overdue", "urge_count", "updated_at", "cluster_id",
 )  # fmt: skip
 
 

@@ -75,6 +75,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "backlog": {"en": "Backlog", "zh-CN": "积压", "ru": "В работе"},
     "first_contact": {"en": "Resolved at first contact", "zh-CN": "直接答复",
                       "ru": "Решено при первом обращении"},
+    "extended": {"en": "Deadline extended", "zh-CN": "延期", "ru": "Срок продлён"},
     **{
         f"breached_{m.value}": {
             "en": f"SLA breaches: {m.value}", "zh-CN": f"超时({m.value})",
@@ -130,6 +131,7 @@ def report_row(group: dict[str, Any]) -> dict[str, Any]:
     for name in ("accept_mean", "accept_p90", "resolve_mean", "resolve_p90"):
         row[f"{name}_s"] = _seconds(group.get(name))
     row["first_contact"] = int(group.get("first_contact", 0))
+    row["extended"] = int(group.get("extended", 0))
     for name in ("urges", "escalated", "repeats", "inspected", "dissatisfied", "appealed",
                  "appeal_upheld", "appeal_overturned"):  # fmt: skip
         row[name] = int(group.get(name, 0))

@@ -7,11 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 
 from services.gateway.app import forwarding
+from services.gateway.app.append_and_urge import Appended, append_and_urge
 from services.gateway.app.ports import ServiceRequest
 from services.gateway.domain.callers import REGISTRARS, STAFF, require
 from services.gateway.entrypoints.deps import Ctx, Tenant, Who
-from services.gateway.entrypoints.schemas import EDGE_RESPONSES, TicketCommand
+from services.gateway.entrypoints.schemas import (
+    EDGE_RESPONSES,
+    AppendAndUrgeBody,
+    AppendedAndUrged,
+    TicketCommand,
+)
 from shared.errors import InvalidFields, NotFound
+from shared.http import refusal
 
 router = APIRouter(tags=["commands"], responses=EDGE_RESPONSES)
 # What the services answer a command: 200 the changed work order, 201 something created
@@ -68,7 +75,32 @@ async def attach(
     return as_response(await forwarding.send(sent, who, idempotency_key, ctx.forwarding))
 
 
-# Last: the fixed paths above (attachments) are not commands.
+@router.post(
+    "/tickets/{ticket_id}/append-and-urge",
+    response_model=AppendedAndUrged,
+    responses={409: refusal(
+        "Not urged: the ticket's state does not allow it (nothing appended when `done` is "
+        "missing), or the note was appended (`done`) and the urge failed (`failed`)"
+    )},
+)  # fmt: skip
+async def append_and_urge_ticket(
+    ticket_id: str, body: AppendAndUrgeBody, ctx: Ctx, who: Who,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:  # fmt: skip
+    """录入追加信息后再催单: ``text`` appended as an internal note (visible to the handler,
+    never on the portal), then the ticket urged (with ``note``, if given). With an
+    ``Idempotency-Key`` a retry never appends twice: it answers what the first request
+    did and sends only a step that did not happen."""
+    await forwarding.ticket_in_scope(ticket_id, who, ctx.new_uow)
+    done = await append_and_urge(
+        ticket_id, body.text, body.note, who, idempotency_key, ctx.forwarding
+    )
+    if isinstance(done, Appended):
+        return AppendedAndUrged(comment=done.comment, ticket=done.ticket)
+    return as_response(done)
+
+
+# Last: the fixed paths above (attachments, append-and-urge) are not commands.
 @router.post("/tickets/{ticket_id}/{command}", responses=ANSWERS)
 async def ticket_command(
     ticket_id: str, command: TicketCommand, request: Request, ctx: Ctx, who: Who,

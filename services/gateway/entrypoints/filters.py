@@ -23,6 +23,10 @@ class SavedView(StrEnum):
     DISPATCH_CENTRE_QUEUE = "dispatch-centre-queue"
     QUARANTINE = "quarantine"
     MAJOR_AND_URGENT = "major-and-urgent"
+    MY_GROUP = "my-group"
+    MY_DONE = "my-done"
+    REGION_IN_FLIGHT = "region-in-flight"
+    HISTORY = "history"
 
 
 class Order(StrEnum):

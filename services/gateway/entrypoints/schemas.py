@@ -1,9 +1,9 @@
 """The gateway's own request and response bodies."""
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.gateway.domain.callers import Caller
 from shared.http import refusal
@@ -60,3 +60,25 @@ class TicketCommand(StrEnum):
 class TicketPageView(BaseModel):
     items: list[dict[str, Any]]
     next: str | None = None
+
+
+class CustomerTicketsView(BaseModel):
+    in_flight: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    truncated: bool = False
+
+
+class AppendAndUrgeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # 追加信息: what the customer adds, as dispatch takes a comment's body.
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    # The urge's own note (催单说明), as dispatch takes it.
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class AppendedAndUrged(BaseModel):
+    """Both steps done: the appended note's ``{id, ticket_id}`` and the urged work order."""
+
+    comment: dict[str, Any]
+    ticket: dict[str, Any]

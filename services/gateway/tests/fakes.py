@@ -18,6 +18,13 @@ class InMemoryTicketViews:
     async def aspect_stamps(self, ticket_id: str) -> dict[str, datetime]:
         return dict(self.docs.get(ticket_id, {}).get("aspect_at", {}))
 
+    async def current(self, ticket_id: str) -> tuple[dict[str, datetime], dict[str, Any]]:
+        doc = self.docs.get(ticket_id, {})
+        fields: dict[str, Any] = {
+            k: doc[k] for k in ("handled_by", "assignee", "status") if k in doc
+        }
+        return dict(doc.get("aspect_at", {})), fields
+
     async def save(self, ticket_id: str, update: ViewUpdate) -> None:
         doc = self.docs.setdefault(ticket_id, {"ticket_id": ticket_id})
         doc.update(update.fields)
@@ -44,6 +51,15 @@ class InMemoryTicketViews:
         ]  # fmt: skip
         return sorted(found, key=_appointment_start)[:limit]
 
+    async def of_customer(self, tenant_id: str, key: str, limit: int) -> list[dict[str, Any]]:
+        found = [
+            v for v in self.docs.values()
+            if v.get("tenant_id") == tenant_id and key in v.get("customer_keys", [])
+        ]  # fmt: skip
+        found.sort(key=lambda d: d["list_key"], reverse=True)
+        listed = _HIDDEN | {"timeline"}
+        return [{k: v for k, v in d.items() if k not in listed} for d in found[:limit]]
+
     def _views(self) -> list[dict[str, Any]]:
         listed = _HIDDEN | {"timeline"}
         return [{k: v for k, v in doc.items() if k not in listed} for doc in self.docs.values()]
@@ -54,7 +70,7 @@ def _appointment_start(view: dict[str, Any]) -> tuple[bool, str]:
     return (start is None, str(start))
 
 
-_HIDDEN = {"aspect_at", "search", "list_key"}
+_HIDDEN = {"aspect_at", "search", "list_key", "customer_keys", "done_by"}
 
 
 def _matches(doc: dict[str, Any], f: TicketFilter) -> bool:
@@ -66,7 +82,11 @@ def _matches(doc: dict[str, Any], f: TicketFilter) -> bool:
     if used:
         raise AssertionError(f"the in-memory views do not filter by {sorted(used)}")
     return (
-        doc.get("tenant_id") == f.tenant_id
+        not f.nothing
+        and doc.get("tenant_id") == f.tenant_id
+        and (not f.groups or doc.get("group") in f.groups)
+        and (not f.regions or doc.get("region") in f.regions)
+        and (f.done_by is None or f.done_by in doc.get("done_by", []))
         and (not f.statuses or doc.get("status") in f.statuses)
         and (not f.severities or doc.get("severity") in f.severities)
         and f.assignee in (None, doc.get("assignee"))

@@ -100,3 +100,17 @@ def test_a_role_outside_the_allowed_ones_is_forbidden_naming_who_may():
 
     assert "requester" not in refused.value.allowed_roles
     assert {"agent", "platform_admin", "supervisor"} <= set(refused.value.allowed_roles)
+
+
+def test_groups_and_regions_come_from_their_claims_when_the_token_has_them():
+    token = claims(["group_lead"], groups=["/noc", "field", " ", 3], region="chaoyang")
+    found = caller_from_claims(token, NAMES)
+
+    assert found.groups == {"noc", "field"}
+    assert found.regions == {"chaoyang"}
+    assert caller_from_claims(claims(["agent"]), NAMES).groups == frozenset()
+    named = ClaimNames(groups="ticketflow.groups", regions="districts")
+    other = claims(["agent"], ticketflow={"groups": "noc"}, districts=["a", "b"])
+    assert (caller_from_claims(other, named).groups, caller_from_claims(other, named).regions) == (
+        {"noc"}, {"a", "b"},
+    )  # fmt: skip

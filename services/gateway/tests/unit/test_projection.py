@@ -110,9 +110,9 @@ async def _apply_all(events) -> dict:
     views = InMemoryTicketViews()
     for event in events:
         change = projection.PROJECTIONS[type(event)](event)
-        update = projection.update_for(change, await views.aspect_stamps(change.ticket_id))
-        await views.save(change.ticket_id, update)
-    doc = await views.get("t-1")
+        stamps, current = await views.current(change.ticket_id)
+        await views.save(change.ticket_id, projection.update_for(change, stamps, current))
+    doc = views.docs.get("t-1")
     assert doc is not None
     return doc
 
@@ -295,3 +295,116 @@ def test_a_handling_breach_makes_the_ticket_overdue_and_a_qc_one_only_enters_the
         assert qc.entry is not None
         assert qc.entry["type"] == "sla.breached"
         assert qc.entry["details"]["metric"] == metric.value
+
+
+def _handled() -> list:
+    """li.wei is assigned by the dispatcher and accepts, then transfers to wang.fang, who
+    resolves it; a comment and an urge on the way are not handling it."""
+    from shared.events import Actor
+    from shared.events.dispatch import (
+        CommentVisibility,
+        TicketCommented,
+        TicketCommentedPayload,
+        TicketResolved,
+        TicketResolvedPayload,
+        TicketStatusChanged,
+        TicketStatusChangedPayload,
+        TicketTransferred,
+        TicketTransferredPayload,
+    )
+    from shared.events.vocabulary import TicketStatus
+
+    def by(name: str, role: str = "field_engineer") -> dict:
+        return {"producer": "dispatch", "tenant_id": "acme", "ticket_id": "t-1",
+                "actor": Actor(id=name, role=role)}  # fmt: skip
+
+    return [
+        registered("t-1", at=T0),
+        TicketAssigned(
+            occurred_at=_later(1), **by("wu.disp", "dispatcher"),
+            payload=TicketAssignedPayload(assignee="li.wei", group="noc", reason="manual"),
+        ),
+        TicketStatusChanged(
+            occurred_at=_later(2), **by("li.wei"),
+            payload=TicketStatusChangedPayload(
+                from_status=TicketStatus.ASSIGNED, to_status=TicketStatus.ACCEPTED,
+                command="accept",
+            ),
+        ),
+        TicketCommented(
+            occurred_at=_later(3), **by("zhang.min", "agent"),
+            payload=TicketCommentedPayload(
+                comment_id="c-1", body="customer called",
+                visibility=CommentVisibility.INTERNAL, status=TicketStatus.ACCEPTED,
+            ),
+        ),
+        TicketTransferred(
+            occurred_at=_later(4), **by("li.wei"),
+            payload=TicketTransferredPayload(
+                from_assignee="li.wei", to_assignee="wang.fang", to_group="field",
+                reason="wrong district", status=TicketStatus.ASSIGNED,
+            ),
+        ),
+        TicketResolved(
+            occurred_at=_later(5), **by("wang.fang"),
+            payload=TicketResolvedPayload(cause="fibre", solution="spliced", closure_code="FX"),
+        ),
+    ]  # fmt: skip
+
+
+async def test_who_handled_a_ticket_and_whom_it_moved_on_from():
+    events = _handled()
+    transferred = await _apply_all(events[:5])
+    assert transferred["handled_by"] == ["li.wei", "wu.disp"]
+    assert transferred["done_by"] == ["li.wei", "wu.disp"]
+
+    resolved = await _apply_all(events)
+    assert resolved["handled_by"] == ["li.wei", "wang.fang", "wu.disp"]
+    assert resolved["done_by"] == ["li.wei", "wang.fang", "wu.disp"]
+
+    accepted = await _apply_all(events[:3])
+    assert accepted["done_by"] == ["wu.disp"]  # li.wei still has it
+
+
+def test_routing_rules_and_customers_handle_nothing():
+    event = TicketAssigned(
+        occurred_at=T0, producer="dispatch", tenant_id="acme", ticket_id="t-1",
+        payload=TicketAssignedPayload(assignee="li.wei", group="noc", reason="rule"),
+    )  # fmt: skip
+    assert projection.assigned(event).handler is None
+    assert projection.update_for(projection.assigned(event), {}, {}).fields.get("done_by") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(range(6)), st.lists(st.integers(0, 5), max_size=3))
+async def test_who_handled_it_is_the_same_whatever_the_arrival_order(order, redelivered):
+    events = _handled()
+    shuffled = [events[i] for i in order] + [events[i] for i in redelivered]
+    got, expected = await _apply_all(shuffled), await _apply_all(events)
+    assert (got["handled_by"], got["done_by"]) == (expected["handled_by"], expected["done_by"])
+
+
+def test_a_registration_keeps_the_customer_keys_and_no_history_copy_has_them():
+    from shared.events.submissions import RecordedContact
+
+    event = registered("t-1")
+    payload = event.payload.model_copy(update={
+        "contact": RecordedContact(phone="+86 139-0000-0000", email="Wang@Example.COM",
+                                   contact_id="crm-7"),
+        "account_id": " BB-0101 ",
+    })  # fmt: skip
+    change = projection.registered(event.model_copy(update={"payload": payload}))
+
+    assert change.facts["customer_keys"] == ["+8613900000000", "BB-0101", "crm-7",
+                                             "wang@example.com"]  # fmt: skip
+    assert change.entry is not None
+    assert "customer_keys" not in change.entry["details"]
+    assert "contact" not in change.entry["details"]
+    assert projection.registered(event).facts["customer_keys"] == []
+
+
+def test_a_typed_number_is_a_key_as_the_registration_keeps_it():
+    assert projection.customer_key(" +86 139 0000 0000 ") == "+8613900000000"
+    assert projection.customer_key("Wang@Example.com") == "wang@example.com"
+    assert projection.customer_key("BB-0101") == "BB-0101"
+    assert projection.customer_key("+12") == "+12"  # not a phone: as typed
