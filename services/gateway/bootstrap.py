@@ -22,6 +22,7 @@ from services.gateway.domain.callers import ClaimNames
 from services.gateway.entrypoints import (
     appeals_http,
     commands_http,
+    desk_queues_http,
     drafts_http,
     feed_http,
     http,
@@ -36,10 +37,12 @@ from shared.clock import Clock
 from shared.service import ServiceKit
 
 CONSUMER_GROUP = "gateway"
-# outages before commands: its fixed /tickets/{id}/unlink-parent is no workflow command.
+# Fixed paths before the patterns that would take them: /views/tracked is dispatch's, not
+# a read-model view; /tickets/{id}/unlink-parent is no workflow command.
 ROUTERS = [
-    http.router, outages_http.router, commands_http.router, qc_http.router, feed_http.router,
-    reports_http.router, notifications_http.router, appeals_http.router, drafts_http.router,
+    desk_queues_http.router, http.router, outages_http.router, commands_http.router,
+    qc_http.router, feed_http.router, reports_http.router, notifications_http.router,
+    appeals_http.router, drafts_http.router,
 ]  # fmt: skip
 
 

@@ -55,6 +55,14 @@ class TicketCommand(StrEnum):
     CANCEL = "cancel"
     COMMENT = "comments"
     PORTAL_MESSAGE = "portal-messages"
+    APPROVE = "approve"  # 审批: a step of the tenant's approval chain
+    REJECT = "reject"
+    REQUEST_EXTENSION = "request-extension"  # 延期申请
+    APPROVE_EXTENSION = "approve-extension"
+    REJECT_EXTENSION = "reject-extension"
+    TRACK = "track"  # 跟踪工单
+    CLOSE_TRACKING = "close-tracking"
+    TRACK_TO_NEW_TICKET = "track-to-new-ticket"
 
 
 class TicketPageView(BaseModel):
