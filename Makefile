@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Services start several times faster from compiled bytecode.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help deps system-deps python-deps kafka-jars keycloak-dist run servers test test-unit lint bench reliability clean
+.PHONY: help deps system-deps python-deps kafka-jars keycloak-dist web-assets run servers test test-unit lint bench reliability clean
 
 help:
 	@echo "make run    install what is missing, start Kafka, MongoDB, Keycloak and all services, post demo tickets"
@@ -18,12 +18,28 @@ help:
 	@echo "make reliability  faults under a 10,000-submission load (make test runs a short one)"
 	@echo "make lint   ruff and mypy"
 
-deps: system-deps python-deps kafka-jars keycloak-dist
+deps: system-deps python-deps kafka-jars keycloak-dist web-assets
 
 # Java runs the Kafka broker and Maven fetches its jars; both come from Debian if missing.
+# Chromium's headless shell runs the dashboard's browser tests (tests/browser); npm installs
+# the dashboard's browser assets.
+CHROMIUM := /usr/bin/chromium-headless-shell
+# Chinese on the pages (and in the screenshots) needs a CJK font.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 system-deps:
-	@command -v java >/dev/null && command -v mvn >/dev/null || \
-	  (apt-get update -q && apt-get install -y -q default-jre-headless maven)
+	@command -v java >/dev/null && command -v mvn >/dev/null && test -x $(CHROMIUM) && \
+	  test -f $(CJK_FONT) && command -v npm >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q default-jre-headless maven \
+	    chromium-headless-shell fonts-wqy-microhei $$(command -v npm >/dev/null || echo npm))
+
+# The dashboard's htmx, its SSE extension, Chart.js and Swagger UI, pinned by the lock,
+# into services/gateway/web/node_modules (git-ignored); the gateway serves them.
+WEB := services/gateway/web
+web-assets: $(WEB)/node_modules/.package-lock.json
+
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 $(CURDIR)/.local/bin/uv:
 	python3 -m venv .local/uv-venv

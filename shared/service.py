@@ -33,6 +33,7 @@ from shared.outbox.backlog import OutboxBacklog
 from shared.outbox.wiring import create_relay
 from shared.runtime import BackgroundLoop, Hook, Runtime
 from shared.settings import StandardSettings
+from shared.swagger import install_docs
 from shared.telemetry import create_tracer_provider, instrument_fastapi
 
 U = TypeVar("U", bound=MongoUnitOfWork)
@@ -143,6 +144,7 @@ class ServiceKit:
             title=f"ticketflow {self.settings.service_name}",
             lifespan=runtime.lifespan,
             responses=ERROR_RESPONSES,
+            docs_url=None,  # install_docs: Swagger UI from local files
         )
         app.state.context = context
         app.state.dead_letters = DeadLetterDesk(
@@ -158,6 +160,7 @@ class ServiceKit:
         declare_published(self.broker, self.topics, produces)
         install_asyncapi(app, self.broker, f"ticketflow {self.settings.service_name}", VERSION)
         install_http_basics(app)
+        install_docs(app)
         install_health(app, self._readiness(runtime, relaying))
         install_metrics(app, self.metrics, self._metric_refreshes(relaying))
         instrument_fastapi(app, self.tracer)

@@ -178,6 +178,7 @@ def _announce_sign_in() -> None:
         print(f"  {tenant:<12} " + "  ".join(f"{role}.{tenant}" for role in DEMO_ROLES))
     print("  li.wei (field engineer, demo), zhang.min (agent, demo), platform.admin")
     gateway = f"http://127.0.0.1:{SERVICE_PORTS['gateway']}"
+    print(f"the ops dashboard: {gateway}/ui/queue (sign in as dispatcher.demo / demo)")
     print(
         f"the gateway with a token:\n  TOKEN=$(.venv/bin/python -m deploy.local token "
         f'dispatcher.demo)\n  curl -H "Authorization: Bearer $TOKEN" {gateway}/tickets'

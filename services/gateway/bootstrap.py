@@ -16,6 +16,7 @@ from services.gateway.adapters.mongo import (
 from services.gateway.adapters.oidc import OidcTokenVerifier
 from services.gateway.adapters.reports import MongoReports
 from services.gateway.adapters.services import HttpServices
+from services.gateway.adapters.web_sessions import web_indexes
 from services.gateway.app.context import GatewayContext
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.domain.callers import ClaimNames
@@ -33,6 +34,7 @@ from services.gateway.entrypoints import (
     reports_http,
 )
 from services.gateway.settings import GatewaySettings
+from services.gateway.web.wiring import install_dashboard
 from shared.clock import Clock
 from shared.service import ServiceKit
 
@@ -94,7 +96,9 @@ def create_app(
     app = kit.app(
         context=ctx,
         routers=ROUTERS,
-        indexes=indexes(settings.idempotency_ttl_s),
+        indexes=indexes(settings.idempotency_ttl_s) | web_indexes(),
         on_shutdown=[client.aclose for client in clients.values()],
     )
+    if settings.dashboard:
+        install_dashboard(app, settings, ctx, kit.clock, kit.db, clients["oidc"])
     return app

@@ -25,3 +25,13 @@ class GatewaySettings(StandardSettings):
     # hours on a flaky network), and after how long a request that died may be retried.
     idempotency_ttl_s: int = Field(default=86_400, ge=60)
     idempotency_stale_after_s: float = Field(default=60.0, gt=0)
+    # The ops dashboard (services/gateway/web): a public OIDC client signing people in with
+    # the authorization-code flow and PKCE, sessions kept server-side.
+    dashboard: bool = True
+    oidc_client_id: str = "ticketflow-dashboard"
+    # Where browsers reach the gateway (the sign-in's redirect URI); None: as requested.
+    dashboard_public_url: str | None = None
+    dashboard_secure_cookies: bool = False  # true behind HTTPS
+    dashboard_session_ttl_s: int = Field(default=8 * 3600, ge=60)
+    # Times on the pages are in the tenant's zone (intake's config), else this one.
+    dashboard_time_zone: str = "Asia/Shanghai"

@@ -26,12 +26,15 @@ KEYCLOAK_STARTUP_S = 300.0
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests under a tests/integration, tests/e2e or tests/reliability folder are marked so
-    by their place."""
+    by their place; tests/browser ones run services as processes too: e2e and browser."""
     for item in items:
         path = str(item.path)
         for kind in ("integration", "e2e", "reliability"):
             if f"/tests/{kind}/" in path:
                 item.add_marker(getattr(pytest.mark, kind))
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,238 @@
+"""The dashboard's pages: the live queue, a ticket with its history and actions, the
+major/urgent banner, and the live feed that refreshes them (htmx's SSE extension).
+
+Everything is read and done through the gateway's app layer with the signed-in caller —
+the same tenant scope, roles and forwarding as the API, never a call to the gateway itself.
+"""
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from services.gateway.app import forwarding, reading
+from services.gateway.app.ports import ServiceRequest
+from services.gateway.domain import queries
+from services.gateway.domain.callers import REPORT_READERS, STAFF, can_read, require
+from services.gateway.domain.projection import feed_event
+from services.gateway.domain.queries import Page, TicketFilter
+from services.gateway.domain.reports import Dimension, report_request
+from services.gateway.web import session
+from services.gateway.web.actions import ACTIONS, Action, body_for, offered
+from services.gateway.web.i18n import N_
+from services.gateway.web.render import STATUS_LABELS, page
+from services.gateway.web.visits import PageRoute, Visit, Visitor
+from shared.errors import InvalidFields, NotFound, RequestError
+from shared.events.vocabulary import Severity, TicketStatus
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+QUEUE_SIZE = 100
+RECONNECT_MS = 2000
+# The banner: a major or urgent ticket nobody has accepted yet.
+UNACCEPTED = (TicketStatus.NEW.value, TicketStatus.ASSIGNED.value)
+
+
+@router.get("/")
+async def home(v: Visitor) -> Response:
+    return RedirectResponse("/ui/queue" if v.staff else "/ui/portal", status_code=303)
+
+
+def _queue_filter(v: Visit, status: str | None, q: str | None) -> TicketFilter:
+    statuses = (status,) if status in STATUS_LABELS else ()
+    found = TicketFilter(v.tenant, statuses=statuses).with_text(q or None)
+    return queries.readable_by(found, v.caller)
+
+
+async def _rows(v: Visit, status: str | None, q: str | None) -> tuple[list[dict[str, Any]], str]:
+    try:
+        query = _queue_filter(v, status, q)
+    except InvalidFields as error:
+        return [], error.message
+    found = await reading.list_tickets(v.ctx.new_uow, query, Page(QUEUE_SIZE))
+    return found.items, ""
+
+
+@router.get("/ui/queue")
+async def queue(request: Request, v: Visitor, status: str = "", q: str = "") -> Response:
+    if not v.staff:  # a requester's place is the portal
+        return RedirectResponse("/ui/portal", status_code=303)
+    items, problem = await _rows(v, status, q)
+    values = v.values(
+        items=items, status=status, q=q, problem=problem, statuses=STATUS_LABELS,
+        banner=await _banner(v),
+    )  # fmt: skip
+    return page(v.web.templates, request, "queue.html", v.lang, values)
+
+
+@router.get("/ui/queue/rows")
+async def queue_rows(request: Request, v: Visitor, status: str = "", q: str = "") -> Response:
+    require(v.caller, STAFF)
+    items, _problem = await _rows(v, status, q)
+    return page(v.web.templates, request, "_rows.html", v.lang, v.values(items=items))
+
+
+async def _banner(v: Visit) -> list[dict[str, Any]]:
+    if not v.staff:
+        return []
+    query = TicketFilter(
+        v.tenant, statuses=UNACCEPTED, severities=(Severity.MAJOR.value, Severity.URGENT.value)
+    )
+    return (await reading.list_tickets(v.ctx.new_uow, query, Page(20))).items
+
+
+@router.get("/ui/banner")
+async def banner(request: Request, v: Visitor) -> Response:
+    values = v.values(banner=await _banner(v))
+    return page(v.web.templates, request, "_banner.html", v.lang, values)
+
+
+@router.get("/ui/events", response_class=EventSourceResponse)
+async def events(
+    v: Visitor,
+    last_event_id: Annotated[str | None, Header(min_length=1, max_length=1000)] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """The live feed, as the triggers the pages refresh on: ``ticket`` (one changed, or the
+    stream just opened: what the page shows may be older) and ``major-incident``; the data
+    is the ticket's id. Staff hear of their tenant's tickets, a requester of their own."""
+    async for change in v.web.feed.follow(v.tenant, last_event_id):
+        if change.view is None:
+            yield ServerSentEvent(event="ticket", data="", retry=RECONNECT_MS)
+        elif can_read(v.caller, change.view):
+            name, data = feed_event(change.view)
+            event_id, ticket = change.event_id, data.get("ticket_id") or ""
+            yield ServerSentEvent(id=event_id, event=name, data=ticket, retry=RECONNECT_MS)
+
+
+async def _work_order(v: Visit, ticket_id: str) -> dict[str, Any]:
+    """Dispatch's view of the ticket (``allowed_commands``); empty when it cannot say."""
+    request = ServiceRequest("dispatch", "GET", f"/work-orders/{ticket_id}")
+    try:
+        reply = await forwarding.send(request, v.caller, None, v.ctx.forwarding)
+    except RequestError:
+        return {}
+    found = json.loads(reply.body) if reply.status == 200 else {}
+    return found if isinstance(found, dict) else {}
+
+
+async def _ticket_values(v: Visit, ticket_id: str, **extra: Any) -> dict[str, Any]:
+    ticket = await reading.get_ticket(ticket_id, v.caller, v.ctx.new_uow)
+    order = await _work_order(v, ticket_id)
+    allowed = list(order.get("allowed_commands") or [])
+    refused = extra.get("refusal")
+    if refused is not None:  # shown next to its form, allowed now or not
+        allowed.append(refused["command"])
+    actions = offered(allowed, v.staff)
+    return v.values(
+        ticket=ticket, actions=actions, form_key=secrets.token_urlsafe(16),
+        banner=await _banner(v), **extra,
+    )  # fmt: skip
+
+
+@router.get("/ui/tickets/{ticket_id}")
+async def ticket_page(request: Request, v: Visitor, ticket_id: str, done: str = "") -> Response:
+    values = await _ticket_values(v, ticket_id, done=ACTIONS.get(done))
+    return page(v.web.templates, request, "ticket.html", v.lang, values)
+
+
+PARTS = {"facts": "_facts.html", "history": "_history.html"}
+
+
+@router.get("/ui/tickets/{ticket_id}/{part}")
+async def ticket_part(request: Request, v: Visitor, ticket_id: str, part: str) -> Response:
+    """The ticket's facts or history again, as the live feed says it changed."""
+    if part not in PARTS:
+        raise NotFound(f"no part {part}")
+    ticket = await reading.get_ticket(ticket_id, v.caller, v.ctx.new_uow)
+    return page(v.web.templates, request, PARTS[part], v.lang, v.values(ticket=ticket))
+
+
+@router.post("/ui/tickets/{ticket_id}/actions/{command}")
+async def run_action(request: Request, v: Visitor, ticket_id: str, command: str) -> Response:
+    """One command through the gateway's forwarding, once per form (its key): done → the
+    ticket again; refused → the ticket with the refusal next to the form."""
+    action = ACTIONS.get(command)
+    if action is None:
+        raise NotFound(f"no action {command}")
+    form = await request.form()
+    session.check_csrf(v.signed.session, _text(form.get("csrf")))
+    await forwarding.ticket_in_scope(ticket_id, v.caller, v.ctx.new_uow)
+    reply = await _send(v, ticket_id, action, form)
+    if reply.status < 300:
+        return RedirectResponse(f"/ui/tickets/{ticket_id}?done={command}", status_code=303)
+    refusal = {"command": command, "status": reply.status, "message": _reason(reply.body)}
+    values = await _ticket_values(v, ticket_id, refusal=refusal)
+    return page(v.web.templates, request, "ticket.html", v.lang, values, reply.status)
+
+
+async def _send(v: Visit, ticket_id: str, action: Action, form: Any) -> forwarding.StoredReply:
+    body = json.dumps(body_for(action, form)).encode()
+    path = f"/work-orders/{ticket_id}/{action.path}"
+    request = ServiceRequest("dispatch", "POST", path, body, "application/json")
+    key = _text(form.get("form_key")) or None
+    return await forwarding.send(request, v.caller, key, v.ctx.forwarding)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _reason(body: bytes) -> str:
+    """What the service said, in one line: the message, or each field and why."""
+    try:
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError):
+        return body.decode(errors="replace")[:300]
+    if isinstance(detail, list):
+        return "; ".join(f"{d.get('field')}: {d.get('reason')}" for d in detail)
+    if isinstance(detail, dict):
+        allowed = detail.get("allowed") or detail.get("allowed_roles")
+        extra = f" ({', '.join(map(str, allowed))})" if allowed else ""
+        return f"{detail.get('message', '')}{extra}"
+    return str(detail)
+
+
+@router.get("/ui/portal")
+async def portal(request: Request, v: Visitor) -> Response:
+    """The requester's own tickets (staff see their tenant's, as in the queue)."""
+    items, _problem = await _rows(v, None, None)
+    values = v.values(items=items, banner=await _banner(v))
+    return page(v.web.templates, request, "portal.html", v.lang, values)
+
+
+REPORT_DAYS = 14
+DIMENSIONS = {
+    "day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "region": N_("Region"),
+    "group": N_("Group"), "assignee": N_("Assignee"), "status": N_("Status"),
+}  # fmt: skip
+
+
+@router.get("/ui/reports")
+async def reports(request: Request, v: Visitor, by: str = "day") -> Response:
+    """The last two weeks' tickets, opened and resolved per day (or per group, status …)
+    in the tenant's time zone: a Chart.js chart and its table."""
+    require(v.caller, REPORT_READERS)
+    dimension = Dimension(by) if by in {d.value for d in Dimension} else Dimension.DAY
+    zone = v.lang.zone
+    now = v.web.sign_in.clock.now().astimezone(zone)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = today - timedelta(days=REPORT_DAYS - 1), today + timedelta(days=1)
+    asked = report_request(v.tenant, dimension, start.astimezone(UTC), end.astimezone(UTC),
+                           zone.key)  # fmt: skip
+    report = await reading.ticket_report(asked, v.ctx.reports)
+    chart = {
+        "labels": [str(row["key"]) for row in report.rows],
+        "series": [
+            {"label": v.lang.gettext(name), "data": [row[key] for row in report.rows]}
+            for key, name in (("opened", N_("Opened")), ("resolved", N_("Resolved")))
+        ],
+    }
+    values = v.values(
+        report=report, chart=chart, by=dimension.value, dimensions=DIMENSIONS,
+        start=start, end=end - timedelta(days=1), banner=await _banner(v),
+    )  # fmt: skip
+    return page(v.web.templates, request, "reports.html", v.lang, values)
