@@ -8,6 +8,9 @@ from typing import TypeVar
 from shared.errors import TransientConflict
 
 T = TypeVar("T")
+# However many lost, a retry waits at most this long: a contended document (a tenant's
+# calendar imported by many at once) needs many quick rounds, not a long sleep.
+MAX_BACKOFF_S = 0.5
 
 
 async def retry_transient(work: Callable[[], Awaitable[T]], attempts: int = 8) -> T:
@@ -18,5 +21,5 @@ async def retry_transient(work: Callable[[], Awaitable[T]], attempts: int = 8) -
             if attempt == attempts:
                 raise
             # Jitter spreads the retries of transactions that collided on one document.
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+            await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF_S, 0.005 * 2**attempt)))
     raise AssertionError("unreachable")

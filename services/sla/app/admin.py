@@ -138,8 +138,9 @@ async def import_holidays(
     new_uow: NewUnitOfWork,
 ) -> Calendar:
     """Merge (or replace) a holiday list and its make-up days into the tenant's calendar."""
+    # Imports of one tenant all write its one calendar document: enough rounds for a burst.
     return await retry_transient(
-        partial(_import, tenant_id, holidays, extra_working_days, replace, new_uow)
+        partial(_import, tenant_id, holidays, extra_working_days, replace, new_uow), attempts=20
     )
 
 
