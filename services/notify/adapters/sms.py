@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from services.notify.adapters.http_failures import failures_of
 from services.notify.domain.channels import Message, SendFailed, Sent
 from services.notify.domain.webhooks import temporary_status
 
@@ -116,18 +117,12 @@ class HttpSmsGateway:
         headers = {"Idempotency-Key": message.delivery_id}
         if config.auth_header is not None:
             headers["Authorization"] = config.auth_header
-        try:
-            # httpx's timeout bounds each read; this bounds the whole exchange.
+        # httpx's timeout bounds each read; this bounds the whole exchange.
+        with failures_of("SMS gateway", "SMS gateway"):
             async with asyncio.timeout(config.timeout_s):
                 return await self._client.post(
                     config.url, json=fill_template(config.body_template, values), headers=headers
                 )
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise SendFailed(f"SMS gateway URL unusable: {exc}", permanent=True) from exc
-        except (httpx.HTTPError, OSError) as exc:  # TimeoutError is an OSError
-            raise SendFailed(
-                f"SMS gateway unreachable: {type(exc).__name__}: {exc}", permanent=False
-            ) from exc
 
     async def aclose(self) -> None:
         await self._client.aclose()

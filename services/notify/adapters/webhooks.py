@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
+from services.notify.adapters.http_failures import failures_of
 from services.notify.domain.channels import Message, SendFailed, Sent
 from services.notify.domain.webhooks import SIGNATURE_HEADER, sign, temporary_status
 
@@ -85,21 +86,15 @@ class WebhookSender:
             raise SendFailed(f"cannot sign the webhook: {exc}", permanent=True) from exc
 
     async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-        try:
-            # httpx's timeout bounds each read; this bounds the whole exchange, so a
-            # receiver trickling its answer cannot hold a sender slot.
+        # httpx's timeout bounds each read; this bounds the whole exchange, so a receiver
+        # trickling its answer cannot hold a sender slot.
+        with failures_of("webhook", "webhook receiver"):
             async with (
                 asyncio.timeout(self._timeout_s),
                 self._client.stream("POST", url, content=body, headers=headers) as response,
             ):
                 excerpt = "" if response.is_success else await _excerpt(response)
                 return response.status_code, excerpt
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise SendFailed(f"webhook URL unusable: {exc}", permanent=True) from exc
-        except (httpx.HTTPError, OSError) as exc:  # TimeoutError is an OSError
-            raise SendFailed(
-                f"webhook receiver unreachable: {type(exc).__name__}: {exc}", permanent=False
-            ) from exc
 
     async def aclose(self) -> None:
         await self._client.aclose()
