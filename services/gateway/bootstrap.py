@@ -28,9 +28,11 @@ from services.gateway.entrypoints import (
     feed_http,
     http,
     kafka,
+    me_http,
     notifications_http,
     outages_http,
     qc_http,
+    quarantine_http,
     reports_http,
 )
 from services.gateway.settings import GatewaySettings
@@ -40,9 +42,10 @@ from shared.service import ServiceKit
 
 CONSUMER_GROUP = "gateway"
 # Fixed paths before the patterns that would take them: /views/tracked is dispatch's, not
-# a read-model view; /tickets/{id}/unlink-parent is no workflow command.
+# a read-model view; /tickets/{id}/unlink-parent and …/release are no workflow commands.
 ROUTERS = [
-    desk_queues_http.router, http.router, outages_http.router, commands_http.router,
+    desk_queues_http.router, http.router, outages_http.router, quarantine_http.router,
+    me_http.router, commands_http.router,
     qc_http.router, feed_http.router, reports_http.router, notifications_http.router,
     appeals_http.router, drafts_http.router,
 ]  # fmt: skip
@@ -58,7 +61,9 @@ def create_app(
     clients = {
         "intake": httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout),
         "dispatch": httpx.AsyncClient(base_url=settings.dispatch_url, timeout=timeout),
+        "sla": httpx.AsyncClient(base_url=settings.sla_url, timeout=timeout),
         "qc": httpx.AsyncClient(base_url=settings.qc_url, timeout=timeout),
+        "notify": httpx.AsyncClient(base_url=settings.notify_url, timeout=timeout),
         "oidc": httpx.AsyncClient(timeout=timeout),
     }
     ctx = GatewayContext(

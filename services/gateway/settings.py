@@ -19,7 +19,9 @@ class GatewaySettings(StandardSettings):
     # The services behind the gateway, on loopback or the internal network only.
     intake_url: str = "http://127.0.0.1:8001"
     dispatch_url: str = "http://127.0.0.1:8002"
+    sla_url: str = "http://127.0.0.1:8003"  # each ticket's SLA timeline (the ticket page)
     qc_url: str = "http://127.0.0.1:8004"
+    notify_url: str = "http://127.0.0.1:8005"
     service_timeout_s: float = Field(default=10.0, gt=0)
     # How long a POST's Idempotency-Key answers its first reply (the field app retries for
     # hours on a flaky network), and after how long a request that died may be retried.

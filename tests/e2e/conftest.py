@@ -1,17 +1,13 @@
-import json
 from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
 
 from deploy.local.infra import Endpoints
-from deploy.local.ports import free_port
-from deploy.local.services import SERVICES, service_env, start_services
+from deploy.local.services import start_services
 from shared.testing.identity import LocalIssuer
 from shared.testing.tenants import provision_tenant
-
-# Every ticket goes to li.wei unless a test's tenant configures otherwise.
-ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
+from tests.support.stack import stack_envs, stack_ports, stack_urls
 
 
 @pytest.fixture(scope="session")
@@ -26,28 +22,12 @@ def stack(
     issuer: LocalIssuer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, str]]:
-    """intake, dispatch and gateway as real processes, shared by the e2e tests (each
-    test uses its own tenant); their base URLs by name."""
-    ports = {name: free_port() for name in SERVICES}
-    envs = {
-        name: service_env(infra, ports[name], stack_namespace, f"{stack_namespace}_{name}")
-        | {"TICKETFLOW_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
-        for name in SERVICES
-    }
-    envs["dispatch"] |= {"TICKETFLOW_ASSIGNMENT_RULES": ASSIGNMENT_RULES}
-    envs["gateway"] |= {
-        "TICKETFLOW_OIDC_ISSUER": issuer.url,
-        "TICKETFLOW_INTAKE_URL": f"http://127.0.0.1:{ports['intake']}",
-        "TICKETFLOW_DISPATCH_URL": f"http://127.0.0.1:{ports['dispatch']}",
-        "TICKETFLOW_QC_URL": f"http://127.0.0.1:{ports['qc']}",
-    }
-    # No SMTP server in the stack: e-mail deliveries fail visibly ("no email provider").
-    envs["notify"] |= {
-        "TICKETFLOW_SMTP_HOST": "",
-        "TICKETFLOW_SMS_FILE": str(tmp_path_factory.mktemp("notify") / "sms.jsonl"),
-    }
+    """Every service as a real process, shared by the e2e tests (each test uses its own
+    tenant); their base URLs by name."""
+    ports = stack_ports()
+    envs = stack_envs(infra, stack_namespace, issuer.url, ports, tmp_path_factory.mktemp("notify"))
     processes = start_services(envs, tmp_path_factory.mktemp("logs"))
-    yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    yield stack_urls(ports)
     for process in reversed(processes):
         process.stop()
 

@@ -307,3 +307,29 @@ async def test_the_eoms_flow_a_closed_ticket_is_inspected_then_returned_upstream
 async def _returns(recorder: TopicRecorder, ticket_id: str) -> list[dict[str, Any]]:
     found = [json.loads(r.value or b"{}") for r in recorder.records]
     return [r for r in found if r.get("ticket_id") == ticket_id]
+
+
+def _payload(token: str) -> dict[str, Any]:
+    """The token's claims, read without checking them (the gateway checks them)."""
+    body = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+
+
+async def test_the_demo_realm_names_groups_regions_and_language_in_the_token(
+    keycloak_gateway: httpx.AsyncClient, keycloak: KeycloakConfig
+) -> None:
+    engineer = await sign_in(keycloak.issuer, "li.wei")
+    postal = await sign_in(keycloak.issuer, "dispatcher.demo-postal")
+    agent = await sign_in(keycloak.issuer, "agent.demo")
+
+    me = [
+        (await keycloak_gateway.get("/me", headers={"Authorization": f"Bearer {t}"})).json()
+        for t in (engineer, postal, agent)
+    ]
+
+    assert [(m["groups"], m["regions"]) for m in me] == [
+        (["network-ops"], ["beijing-chaoyang"]),
+        (["counter"], ["moscow-central"]),
+        (["complaints"], []),
+    ]
+    assert [_payload(t).get("locale") for t in (engineer, postal, agent)] == ["zh-CN", "ru", None]

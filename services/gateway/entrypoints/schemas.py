@@ -22,12 +22,17 @@ class Me(BaseModel):
     tenant_id: str | None
     roles: list[str]
     acting_role: str
+    # From the token's groups and region claims: whose queue "my group" and "in flight in
+    # my region" show.
+    groups: list[str]
+    regions: list[str]
 
     @classmethod
     def of(cls, caller: Caller) -> "Me":
         return cls(
             subject=caller.subject, username=caller.username, tenant_id=caller.tenant_id,
             roles=sorted(caller.roles), acting_role=caller.acting_role.value,
+            groups=sorted(caller.groups), regions=sorted(caller.regions),
         )  # fmt: skip
 
 

@@ -66,7 +66,8 @@ async def auth_callback(
 async def logout(v: Visitor, csrf: Annotated[str, Form()] = "") -> Response:
     session.check_csrf(v.signed.session, csrf)
     await session.end(v.web.sign_in, v.signed.session)
-    response = RedirectResponse("/auth/signed-out", status_code=303)
+    # Said in the language the pages were in (the profile's is gone with the session).
+    response = RedirectResponse(f"/auth/signed-out?lang={v.lang.tag}", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

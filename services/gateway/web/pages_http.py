@@ -22,16 +22,16 @@ from services.gateway.domain.callers import REPORT_READERS, STAFF, can_read, req
 from services.gateway.domain.projection import feed_event
 from services.gateway.domain.queries import Page, TicketFilter
 from services.gateway.domain.reports import Dimension, report_request
-from services.gateway.web import session
-from services.gateway.web.actions import ACTIONS, Action, body_for, offered
+from services.gateway.web import session, ticket_panels
+from services.gateway.web.actions import ACTIONS, Action, body_for, offered, path_for, situation
 from services.gateway.web.i18n import N_
-from services.gateway.web.render import STATUS_LABELS, page
+from services.gateway.web.listing import FORM_CHOICES, ListForm, list_links, read_form
+from services.gateway.web.render import page
 from services.gateway.web.visits import PageRoute, Visit, Visitor
 from shared.errors import InvalidFields, NotFound, RequestError
 from shared.events.vocabulary import Severity, TicketStatus
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-QUEUE_SIZE = 100
 RECONNECT_MS = 2000
 # The banner: a major or urgent ticket nobody has accepted yet.
 UNACCEPTED = (TicketStatus.NEW.value, TicketStatus.ASSIGNED.value)
@@ -42,41 +42,41 @@ async def home(v: Visitor) -> Response:
     return RedirectResponse("/ui/queue" if v.staff else "/ui/portal", status_code=303)
 
 
-def _queue_filter(v: Visit, status: str | None, q: str | None) -> TicketFilter:
-    statuses = (status,) if status in STATUS_LABELS else ()
-    found = TicketFilter(v.tenant, statuses=statuses).with_text(q or None)
-    return queries.readable_by(found, v.caller)
+def _queue_filter(v: Visit, form: ListForm) -> TicketFilter:
+    return queries.readable_by(form.ticket_filter(v.tenant), v.caller)
 
 
-async def _rows(v: Visit, status: str | None, q: str | None) -> tuple[list[dict[str, Any]], str]:
+async def _rows(v: Visit, form: ListForm) -> tuple[list[dict[str, Any]], str | None, str]:
+    """A page of the queue, the cursor of the next one, and why nothing was looked for."""
     try:
-        query = _queue_filter(v, status, q)
+        query = _queue_filter(v, form)
     except InvalidFields as error:
-        return [], error.message
-    found = await reading.list_tickets(v.ctx.new_uow, query, Page(QUEUE_SIZE))
-    return found.items, ""
+        return [], None, error.message
+    found = await reading.list_tickets(v.ctx.new_uow, query, form.page())
+    return found.items, found.next, ""
 
 
 @router.get("/ui/queue")
-async def queue(request: Request, v: Visitor, status: str = "", q: str = "") -> Response:
+async def queue(request: Request, v: Visitor) -> Response:
     if not v.staff:  # a requester's place is the portal
         return RedirectResponse("/ui/portal", status_code=303)
-    items, problem = await _rows(v, status, q)
+    form = read_form(request.query_params)
+    items, next_page, problem = await _rows(v, form)
     values = v.values(
-        items=items, status=status, q=q, problem=problem, statuses=STATUS_LABELS,
-        banner=await _banner(v),
+        items=items, form=form, problem=problem, banner=await banner_items(v), base="/ui/queue",
+        links=list_links("/ui/queue", form, next_page), **FORM_CHOICES,
     )  # fmt: skip
     return page(v.web.templates, request, "queue.html", v.lang, values)
 
 
 @router.get("/ui/queue/rows")
-async def queue_rows(request: Request, v: Visitor, status: str = "", q: str = "") -> Response:
+async def queue_rows(request: Request, v: Visitor) -> Response:
     require(v.caller, STAFF)
-    items, _problem = await _rows(v, status, q)
+    items, _next, _problem = await _rows(v, read_form(request.query_params))
     return page(v.web.templates, request, "_rows.html", v.lang, v.values(items=items))
 
 
-async def _banner(v: Visit) -> list[dict[str, Any]]:
+async def banner_items(v: Visit) -> list[dict[str, Any]]:
     if not v.staff:
         return []
     query = TicketFilter(
@@ -87,7 +87,7 @@ async def _banner(v: Visit) -> list[dict[str, Any]]:
 
 @router.get("/ui/banner")
 async def banner(request: Request, v: Visitor) -> Response:
-    values = v.values(banner=await _banner(v))
+    values = v.values(banner=await banner_items(v))
     return page(v.web.templates, request, "_banner.html", v.lang, values)
 
 
@@ -124,12 +124,11 @@ async def _ticket_values(v: Visit, ticket_id: str, **extra: Any) -> dict[str, An
     order = await _work_order(v, ticket_id)
     allowed = list(order.get("allowed_commands") or [])
     refused = extra.get("refusal")
-    if refused is not None:  # shown next to its form, allowed now or not
-        allowed.append(refused["command"])
-    actions = offered(allowed, v.staff)
+    shown = refused["form"] if refused is not None else None  # its refusal, allowed or not
+    actions = offered(allowed, situation(v.staff, v.caller.username, ticket, order), shown)
     return v.values(
-        ticket=ticket, actions=actions, form_key=secrets.token_urlsafe(16),
-        banner=await _banner(v), **extra,
+        ticket=ticket, actions=actions, form_key=secrets.token_urlsafe(16), zone=v.lang.zone.key,
+        banner=await banner_items(v), panels=await ticket_panels.panels(v, ticket), **extra,
     )  # fmt: skip
 
 
@@ -159,29 +158,43 @@ async def run_action(request: Request, v: Visitor, ticket_id: str, command: str)
     if action is None:
         raise NotFound(f"no action {command}")
     form = await request.form()
-    session.check_csrf(v.signed.session, _text(form.get("csrf")))
+    session.check_csrf(v.signed.session, form_text(form.get("csrf")))
     await forwarding.ticket_in_scope(ticket_id, v.caller, v.ctx.new_uow)
-    reply = await _send(v, ticket_id, action, form)
+    try:
+        reply = await _send(v, ticket_id, action, form)
+    except InvalidFields as error:  # the form's own value (a date) could not be read
+        return await _refused(request, v, ticket_id, action, error.status_code, error.message)
     if reply.status < 300:
-        return RedirectResponse(f"/ui/tickets/{ticket_id}?done={command}", status_code=303)
-    refusal = {"command": command, "status": reply.status, "message": _reason(reply.body)}
+        return RedirectResponse(f"/ui/tickets/{ticket_id}?done={action.key}", status_code=303)
+    return await _refused(request, v, ticket_id, action, reply.status, refusal_reason(reply.body))
+
+
+async def _refused(
+    request: Request, v: Visit, ticket_id: str, action: Action, status: int, message: str
+) -> Response:
+    refusal = {"form": action.key, "status": status, "message": message}
     values = await _ticket_values(v, ticket_id, refusal=refusal)
-    return page(v.web.templates, request, "ticket.html", v.lang, values, reply.status)
+    return page(v.web.templates, request, "ticket.html", v.lang, values, status)
 
 
 async def _send(v: Visit, ticket_id: str, action: Action, form: Any) -> forwarding.StoredReply:
-    body = json.dumps(body_for(action, form)).encode()
-    path = f"/work-orders/{ticket_id}/{action.path}"
-    request = ServiceRequest("dispatch", "POST", path, body, "application/json")
-    key = _text(form.get("form_key")) or None
+    """The command as its gateway route sends it: POST with the JSON body, PUT/DELETE
+    (watch, untag) with the form's values in the path only."""
+    path = f"/work-orders/{ticket_id}/{path_for(action, form)}"
+    body = json.dumps(body_for(action, form, v.lang.zone)).encode()
+    if action.method == "POST":
+        request = ServiceRequest("dispatch", "POST", path, body, "application/json")
+    else:
+        request = ServiceRequest("dispatch", action.method, path)
+    key = form_text(form.get("form_key")) or None
     return await forwarding.send(request, v.caller, key, v.ctx.forwarding)
 
 
-def _text(value: object) -> str:
+def form_text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _reason(body: bytes) -> str:
+def refusal_reason(body: bytes) -> str:
     """What the service said, in one line: the message, or each field and why."""
     try:
         detail = json.loads(body).get("detail")
@@ -199,8 +212,8 @@ def _reason(body: bytes) -> str:
 @router.get("/ui/portal")
 async def portal(request: Request, v: Visitor) -> Response:
     """The requester's own tickets (staff see their tenant's, as in the queue)."""
-    items, _problem = await _rows(v, None, None)
-    values = v.values(items=items, banner=await _banner(v))
+    items, _next, _problem = await _rows(v, ListForm())
+    values = v.values(items=items, banner=await banner_items(v))
     return page(v.web.templates, request, "portal.html", v.lang, values)
 
 
@@ -233,6 +246,6 @@ async def reports(request: Request, v: Visitor, by: str = "day") -> Response:
     }
     values = v.values(
         report=report, chart=chart, by=dimension.value, dimensions=DIMENSIONS,
-        start=start, end=end - timedelta(days=1), banner=await _banner(v),
+        start=start, end=end - timedelta(days=1), banner=await banner_items(v),
     )  # fmt: skip
     return page(v.web.templates, request, "reports.html", v.lang, values)

@@ -17,7 +17,8 @@ from services.gateway.adapters.web_feed import MongoPageFeed
 from services.gateway.adapters.web_sessions import MongoWebSessions
 from services.gateway.app.context import GatewayContext
 from services.gateway.settings import GatewaySettings
-from services.gateway.web import auth_http, pages_http
+from services.gateway.web import auth_http, pages_http, preferences_http, ticket_panels, views_http
+from services.gateway.web import qc_pages_http as qc_pages
 from services.gateway.web.context import WebContext
 from services.gateway.web.i18n import load_catalogs
 from services.gateway.web.render import environment
@@ -84,3 +85,8 @@ def install_dashboard(
     )  # fmt: skip
     app.include_router(auth_http.router)
     app.include_router(pages_http.router)
+    app.include_router(ticket_panels.router)
+    app.include_router(preferences_http.router)
+    views_http.install(app.state.web.templates)
+    app.include_router(views_http.router)
+    app.include_router(qc_pages.router)

@@ -10,11 +10,13 @@ from services.intake.entrypoints.actors import actor
 from services.intake.entrypoints.customer_schemas import (
     AccountBody,
     AccountView,
+    ContactFields,
     ContactIn,
     CustomerView,
     ImportedView,
     ImportIn,
     ReleasedView,
+    TenantId,
     customer_view,
 )
 from services.intake.entrypoints.deps import context
@@ -71,6 +73,18 @@ async def verify_customer(
     """Verify the customer and release every quarantined ticket of theirs."""
     released = await customers.verify_customer(customer_id, by, context(request).new_uow)
     return ReleasedView(customer_id=customer_id, released=released)
+
+
+@router.post("/tenants/{tenant_id}/contacts/vouch", response_model=ReleasedView)
+async def vouch_for_contact(
+    tenant_id: TenantId, body: ContactFields, request: Request,
+    by: Annotated[Actor, Depends(actor)],
+) -> ReleasedView:  # fmt: skip
+    """Verify the directory entry that recognises this contact (by id, phone or e-mail),
+    or record it verified, and release every quarantined ticket of it."""
+    data = body.data(tenant_id)
+    found, released = await customers.vouch_for_contact(data, by, context(request).new_uow)
+    return ReleasedView(customer_id=found, released=released)
 
 
 @router.post("/customers/import", response_model=ImportedView)

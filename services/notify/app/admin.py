@@ -9,7 +9,7 @@ from services.notify.app.following import settings_of
 from services.notify.app.ports import NewUnitOfWork, NotifyUnitOfWork, Renderer
 from services.notify.domain.channels import Channel
 from services.notify.domain.deliveries import Delivery
-from services.notify.domain.preferences import Person, TenantNotifySettings
+from services.notify.domain.preferences import OwnPreferences, Person, TenantNotifySettings
 from services.notify.domain.rendering import Kind, TemplateFailed
 from services.notify.domain.rules import CONTACT
 from services.notify.domain.subscriptions import Subscription
@@ -41,6 +41,28 @@ async def delete_person(tenant_id: str, username: str, new_uow: NewUnitOfWork) -
         if not await uow.people.delete(tenant_id, username):
             raise NotFound(f"nobody called {username} in tenant {tenant_id}")
         await uow.commit()
+
+
+async def get_preferences(
+    tenant_id: str, username: str, new_uow: NewUnitOfWork
+) -> tuple[OwnPreferences, TenantNotifySettings]:
+    """A person's own preferences (blank when they are not listed) and the tenant's
+    defaults that apply where they set none."""
+    async with new_uow() as uow:
+        person = await uow.people.get(tenant_id, username)
+        return OwnPreferences.of(person), await settings_of(uow, tenant_id)
+
+
+async def put_preferences(
+    tenant_id: str, username: str, own: OwnPreferences, new_uow: NewUnitOfWork
+) -> OwnPreferences:
+    """Only the preference fields change, in one transaction with reading the entry, so
+    an admin's change of the addresses or duty at the same time is never lost."""
+    async with new_uow() as uow:
+        person = await uow.people.get(tenant_id, username)
+        await uow.people.put(own.applied_to(person, tenant_id, username))
+        await uow.commit()
+    return own
 
 
 async def put_settings(
@@ -148,6 +170,14 @@ async def set_mute(
         (ticket.muted.add if muted else ticket.muted.discard)(recipient)
         await uow.tickets.save(ticket)
         await uow.commit()
+    return ticket
+
+
+async def mutes(ticket_id: str, new_uow: NewUnitOfWork) -> FollowedTicket:
+    async with new_uow() as uow:
+        ticket = await uow.tickets.get(ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
     return ticket
 
 

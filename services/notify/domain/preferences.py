@@ -2,7 +2,7 @@
 quiet hours in the person's own time zone; and the per-ticket "don't notify me"."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -119,3 +119,33 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ValueError, KeyError) as error:  # ZoneInfoNotFoundError is a KeyError
         raise ValueError(f"unknown time zone {name!r}") from error
+
+
+@dataclass(frozen=True)
+class OwnPreferences:
+    """What a person may set for themselves: how they are told, never whether or where
+    (phone, e-mail, duty, supervising and the groups they lead stay with the admins)."""
+
+    language: str | None = None
+    time_zone: str | None = None
+    quiet_hours: TimeWindow | None = None
+    channels: Mapping[Kind, frozenset[Channel]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_language(self.language)
+        _check_zone(self.time_zone)
+
+    @classmethod
+    def of(cls, person: Person | None) -> "OwnPreferences":
+        if person is None:  # not in the directory: everything follows the tenant
+            return cls()
+        return cls(person.language, person.time_zone, person.quiet_hours, person.channels)
+
+    def applied_to(self, person: Person | None, tenant_id: str, username: str) -> Person:
+        """The directory entry with these preferences and everything else as it was (a
+        new entry for someone not listed yet, with no addresses and off duty)."""
+        current = person or Person(username, tenant_id)
+        return replace(
+            current, language=self.language, time_zone=self.time_zone,
+            quiet_hours=self.quiet_hours, channels=dict(self.channels),
+        )  # fmt: skip

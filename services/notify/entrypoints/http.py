@@ -14,6 +14,8 @@ from services.notify.entrypoints.schemas import (
     DeliveryView,
     MuteView,
     PersonBody,
+    PreferencesBody,
+    PreferencesView,
     SettingsBody,
     SubscriptionBody,
     SubscriptionView,
@@ -48,6 +50,29 @@ async def put_person(
 @router.get("/tenants/{tenant_id}/people/{username}", response_model=PersonBody, tags=["people"])
 async def get_person(tenant_id: str, username: Username, ctx: Ctx) -> PersonBody:
     return PersonBody.of(await admin.get_person(tenant_id, username, ctx.new_uow))
+
+
+PREFERENCES = "/tenants/{tenant_id}/people/{username}/preferences"
+
+
+@router.get(PREFERENCES, response_model=PreferencesView, tags=["people"])
+async def get_preferences(tenant_id: str, username: Username, ctx: Ctx) -> PreferencesView:
+    """One person's own preferences (blank if they are not listed) with the tenant's
+    defaults."""
+    own, defaults = await admin.get_preferences(tenant_id, username, ctx.new_uow)
+    return PreferencesView.with_defaults(own, defaults)
+
+
+@router.put(PREFERENCES, response_model=PreferencesBody, tags=["people"])
+async def put_preferences(
+    tenant_id: str, username: Username, body: PreferencesBody, ctx: Ctx, who: Who
+) -> PreferencesBody:
+    """Language, time zone, quiet hours and channels only; the rest of the entry (phone,
+    e-mail, duty, supervising, leads) is kept as the admins left it."""
+    _keeps(who, username)
+    return PreferencesBody.of(
+        await admin.put_preferences(tenant_id, username, body.own(), ctx.new_uow)
+    )
 
 
 @router.delete("/tenants/{tenant_id}/people/{username}", status_code=204, tags=["people"])
@@ -140,6 +165,13 @@ async def resume(
 async def unsubscribe(tenant_id: str, subscription_id: str, ctx: Ctx, who: AdminActor) -> Response:
     await admin.unsubscribe(tenant_id, subscription_id, ctx.new_uow)
     return Response(status_code=204)
+
+
+@router.get("/tickets/{ticket_id}/mutes", response_model=MuteView, tags=["mutes"])
+async def muted(ticket_id: str, ctx: Ctx) -> MuteView:
+    """Who said "don't notify me" on this ticket."""
+    ticket = await admin.mutes(ticket_id, ctx.new_uow)
+    return MuteView(ticket_id=ticket_id, muted=sorted(ticket.muted))
 
 
 @router.put("/tickets/{ticket_id}/mutes/{recipient}", response_model=MuteView, tags=["mutes"])

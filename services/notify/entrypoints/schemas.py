@@ -17,7 +17,13 @@ from pydantic import (
 
 from services.notify.domain.channels import Channel
 from services.notify.domain.deliveries import Delivery
-from services.notify.domain.preferences import Person, TenantNotifySettings, TimeWindow, zone
+from services.notify.domain.preferences import (
+    OwnPreferences,
+    Person,
+    TenantNotifySettings,
+    TimeWindow,
+    zone,
+)
 from services.notify.domain.rendering import Kind
 from services.notify.domain.rules import Audience
 from services.notify.domain.subscriptions import Subscription
@@ -102,6 +108,49 @@ class PersonBody(Body):
             "channels": _channel_names(p.channels), "on_duty": p.on_duty,
             "supervisor": p.supervisor, "leads": sorted(p.leads),
         })  # fmt: skip
+
+
+class PreferencesBody(Body):
+    """What a person sets for themselves: language, time zone, quiet hours and channels
+    per kind (kinds left out follow the tenant; an empty list: none). Anything else —
+    addresses, duty, supervising, leads — is not theirs to change here (a 422)."""
+
+    language: Language | None = None
+    time_zone: TimeZone | None = None
+    quiet_hours: WindowBody | None = None
+    channels: Channels = Field(default_factory=dict)
+
+    def own(self) -> OwnPreferences:
+        window = self.quiet_hours.window() if self.quiet_hours else None
+        return OwnPreferences(self.language, self.time_zone, window, _channels(self.channels))
+
+    @classmethod
+    def of(cls, own: OwnPreferences) -> Self:
+        return cls.model_validate({
+            "language": own.language, "time_zone": own.time_zone,
+            "quiet_hours": WindowBody.of(own.quiet_hours), "channels": _channel_names(own.channels),
+        })  # fmt: skip
+
+
+class TenantDefaults(BaseModel):
+    language: str
+    time_zone: str
+    quiet_hours: WindowBody | None
+    channels: dict[str, list[str]]
+
+
+class PreferencesView(PreferencesBody):
+    """The person's own preferences and the tenant's defaults for what they leave out."""
+
+    tenant: TenantDefaults
+
+    @classmethod
+    def with_defaults(cls, own: OwnPreferences, s: TenantNotifySettings) -> "PreferencesView":
+        defaults = TenantDefaults(
+            language=s.language, time_zone=s.time_zone, quiet_hours=WindowBody.of(s.quiet_hours),
+            channels=_channel_names(s.channels),
+        )  # fmt: skip
+        return cls.model_validate(PreferencesBody.of(own).model_dump() | {"tenant": defaults})
 
 
 class SettingsBody(Body):

@@ -135,4 +135,5 @@ async def test_no_valid_token_no_answer(gateway, issuer):
     assert me.json() | {"subject": None} == {
         "subject": None, "username": "li.wei", "tenant_id": acme,
         "roles": ["agent", "group_lead"], "acting_role": "group_lead",
+        "groups": [], "regions": [],
     }  # fmt: skip

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from fastapi import FastAPI
 
 from services.gateway.web import i18n
-from services.gateway.web.actions import ACTIONS, body_for, offered
+from services.gateway.web.actions import ACTIONS, body_for
 from services.gateway.web.wiring import AssetsMissing, check_assets, refuse_to_start_without_assets
 
 WEB = Path(i18n.__file__).parent
@@ -81,14 +81,6 @@ def test_a_form_becomes_the_commands_body_without_blank_fields():
     assert body == {"cause": "fibre cut", "solution": "spliced"}
     assert body_for(ACTIONS["accept"], {"csrf": "x"}) == {}
     assert ACTIONS["upgrade_severity"].path == "upgrade-severity"
-
-
-def test_the_page_offers_the_allowed_commands_it_has_forms_for_in_its_order():
-    allowed = ["watch", "resolve", "comment", "start", "tag"]
-
-    assert [a.command for a in offered(allowed)] == ["start", "comment", "resolve"]
-    customer = ["start", "comment", "confirm", "cancel", "urge"]
-    assert [a.command for a in offered(customer, staff=False)] == ["confirm", "cancel"]
 
 
 async def test_the_gateway_refuses_to_start_without_the_browser_assets(tmp_path):

@@ -57,6 +57,34 @@ async def test_quarantine_then_verify_releases_the_ticket(intake, infra, setting
     assert (await intake.get(f"/tickets/{held['ticket_id']}")).json()["status"] == "new"
 
 
+async def test_vouching_for_a_contact_verifies_the_entry_that_knows_it(intake, namespace):
+    await quarantine_on(intake, namespace)
+    held = (await intake.post("/tickets", json=complaint(namespace, "q-v"))).json()
+    known = await intake.post("/customers", json={
+        "tenant_id": namespace, "contact_id": "crm-9", "phone": PHONE, "email": "wang@example.cn",
+    })  # fmt: skip
+    customer_id = known.json()["customer_id"]
+
+    vouched = await intake.post(
+        f"/tenants/{namespace}/contacts/vouch", json={"contact_id": "crm-9", "phone": PHONE}
+    )
+    again = await intake.post(f"/tenants/{namespace}/contacts/vouch", json={"phone": PHONE})
+    unknown = await intake.post(
+        f"/tenants/{namespace}/contacts/vouch", json={"email": "new@example.cn"}
+    )
+    nobody = await intake.post("/tenants/nobody-here/contacts/vouch", json={"phone": PHONE})
+
+    assert vouched.json() == {"customer_id": customer_id, "released": [held["ticket_id"]]}
+    assert again.json() == {"customer_id": customer_id, "released": []}
+    entry = (await intake.get(f"/customers/{customer_id}")).json()
+    assert (entry["verified"], entry["email"]) == (True, "wang@example.cn")  # kept as it was
+    assert unknown.status_code == 200
+    created = (await intake.get(f"/customers/{unknown.json()['customer_id']}")).json()
+    assert (created["email"], created["verified"]) == ("new@example.cn", True)
+    assert nobody.status_code == 422
+    assert (await intake.get(f"/tickets/{held['ticket_id']}")).json()["status"] == "new"
+
+
 async def test_an_upstream_customer_verified_event_releases_too(intake, infra, settings, namespace):
     await quarantine_on(intake, namespace)
     held = (await intake.post("/tickets", json=complaint(namespace, "q-2"))).json()
