@@ -79,6 +79,9 @@ class Run:
     async def assigned_in_read_model(self) -> int:
         return int(await self.db("gateway")["tickets"].count_documents({"status": "assigned"}))
 
+    async def sla_records(self) -> int:
+        return int(await self.db("sla")["ticket_slas"].count_documents({}))
+
     async def all_ready(self) -> bool:
         async with httpx.AsyncClient(timeout=2.0) as client:
             for port in self.ports.values():
@@ -243,6 +246,8 @@ async def run_suite(base: Path, tickets: int, rate: int, chosen: list[Fault]) ->
                 )
 
                 settled = await drained(run.assigned_in_read_model, tickets)
+                # SLA consumes the same events on its own: it may still be catching up.
+                settled += await drained(run.sla_records, tickets)
                 await asyncio.sleep(2)  # what the relays committed last reaches the recorder
                 done.set()
                 await watcher
