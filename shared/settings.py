@@ -83,6 +83,10 @@ class MongoSettings(_Base):
 class OutboxSettings(_Base):
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
+    # How long the relay waits after a commit woke it before it claims: commits that follow
+    # within it are sent in the same round (a round costs the same few queries for one
+    # message or hundreds). Adds at most this much to an event's latency.
+    outbox_linger_ms: int = Field(default=20, ge=0, le=1000)
     outbox_lease_s: float = Field(default=30.0, gt=0)
     # Refusals (not transient failures) after which one message is parked, with its error,
     # so that it stops holding back the relay.

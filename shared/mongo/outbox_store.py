@@ -22,7 +22,6 @@ PENDING, SENT, PARKED = "pending", "sent", "parked"
 SENT_RETENTION = timedelta(days=7)
 
 COMMIT_ORDER = [("created_at", ASCENDING), ("position", ASCENDING)]
-_LATEST_FIRST = [("created_at", DESCENDING), ("position", DESCENDING)]
 _UPDATE_CHUNK = 100
 # MongoDB keeps datetimes to the millisecond: order times are whole milliseconds.
 _TICK = timedelta(milliseconds=1)
@@ -111,17 +110,31 @@ async def insert_outbox(
     """Insert outbox documents of one transaction, each key's after its earlier ones."""
     if not docs:
         return
-    for key in {doc["key"] for doc in docs}:
-        latest = await db[OUTBOX].find_one(
-            {"key": key}, {"created_at": 1}, sort=_LATEST_FIRST, session=session
-        )
-        if latest is None:
-            continue
-        floor = _aware(latest["created_at"]) + _TICK
-        for doc in docs:
-            if doc["key"] == key and doc["created_at"] < floor:
-                doc["created_at"] = floor
+    floors = await _order_floors(db, session, {doc["key"] for doc in docs})
+    for doc in docs:
+        floor = floors.get(doc["key"])
+        if floor is not None and doc["created_at"] < floor:
+            doc["created_at"] = floor
     await db[OUTBOX].insert_many(docs, session=session)
+
+
+async def _order_floors(
+    db: AsyncDatabase[Any], session: AsyncClientSession, keys: set[bytes]
+) -> dict[bytes, datetime]:
+    """Per key that already has messages, the earliest order time a new one may take.
+
+    One read for all the keys: a batch's transaction writes the messages of a hundred
+    tickets at once, and one query each was most of its round trips. The outbox keeps a
+    ticket's messages for ``SENT_RETENTION``, a few dozen at most, all on the key index."""
+    latest: dict[bytes, datetime] = {}
+    found = db[OUTBOX].find(
+        {"key": {"$in": sorted(keys)}}, {"key": 1, "created_at": 1}, session=session
+    )
+    async for doc in found:
+        key, at = bytes(doc["key"]), _aware(doc["created_at"])
+        if key not in latest or at > latest[key]:
+            latest[key] = at
+    return {key: at + _TICK for key, at in latest.items()}
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
@@ -163,12 +176,15 @@ class MongoOutboxStore:
         if not wanted:
             return []
         lease_it = {"$set": {"lease_owner": owner, "lease_until": now + lease}}
-        # Free ones and our own in two updates: a filter with $or is a collection scan on
-        # some MongoDB-compatible servers, and the outbox holds a week of sent messages.
-        for chunk in _chunks(wanted):
-            for free_or_mine in ({"lease_until": {"$not": {"$gte": now}}}, {"lease_owner": owner}):
+        # Free ones and our own in separate updates: a filter with $or is a collection scan
+        # on some MongoDB-compatible servers, and the outbox holds a week of sent messages.
+        # Each update costs per listed id there, so each lists only the ids it may match.
+        free, mine = _free_and_mine(candidates, wanted, owner)
+        for ids, whose in ((free, {"lease_until": {"$not": {"$gte": now}}}),
+                           (mine, {"lease_owner": owner})):  # fmt: skip
+            for chunk in _chunks(ids):
                 await self._outbox.update_many(
-                    {"_id": {"$in": chunk}, "state": PENDING, **free_or_mine}, lease_it
+                    {"_id": {"$in": chunk}, "state": PENDING, **whose}, lease_it
                 )
         leased = self._outbox.find({"_id": {"$in": wanted}, "lease_owner": owner, "state": PENDING})
         held = {doc["_id"]: doc for doc in await leased.to_list()}
@@ -306,6 +322,16 @@ def _in_order(
         else:
             claimed.append(_message(held[doc["_id"]]))
     return claimed, dropped
+
+
+def _free_and_mine(
+    candidates: Sequence[dict[str, Any]], wanted: Sequence[str], owner: str
+) -> tuple[list[str], list[str]]:
+    """``wanted`` split into those nobody held when read and those ``owner`` held then
+    (a lease of ours is extended, not taken; a free one may be taken by someone else
+    meanwhile, which the conditional update and the read after it settle)."""
+    ours = {doc["_id"] for doc in candidates if doc.get("lease_owner") == owner}
+    return [i for i in wanted if i not in ours], [i for i in wanted if i in ours]
 
 
 def _claimable_prefixes(

@@ -107,6 +107,7 @@ class OutboxRelay:
         lease: timedelta = timedelta(seconds=30),
         poll_interval_s: float = 0.5,
         park_after: int = 5,
+        linger_s: float = 0.0,
     ) -> None:
         self._store = store
         self._shards = shards or AllShards()
@@ -116,6 +117,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._lease = lease
         self._poll_interval_s = poll_interval_s
+        self._linger_s = linger_s
         self._wakeup = asyncio.Event()
         self.owner = owner or f"relay-{uuid4().hex[:12]}"
 
@@ -172,8 +174,10 @@ class OutboxRelay:
                 # Cleared before the round, so a commit during the round wakes the next one.
                 self._wakeup.clear()
                 sent = await self._relay_logging_failures()
-                if sent < self._batch_size:
-                    await self._idle(stop)
+                if sent < self._batch_size and await self._idle(stop) and self._linger_s:
+                    # Woken by a commit: let the commits right behind it join its round, so
+                    # that a service committing one message at a time still sends batches.
+                    await asyncio.sleep(self._linger_s)
         finally:
             await asyncio.shield(self._release_shards())
 
@@ -191,12 +195,14 @@ class OutboxRelay:
             log_round_failure(log, "outbox relay round", error)
             return 0
 
-    async def _idle(self, stop: asyncio.Event) -> None:
+    async def _idle(self, stop: asyncio.Event) -> bool:
+        """Wait for a commit, the stop, or the poll interval; True if a commit woke us."""
         waiters = [asyncio.ensure_future(self._wakeup.wait()), asyncio.ensure_future(stop.wait())]
         try:
             await asyncio.wait(
                 waiters, timeout=self._poll_interval_s, return_when=asyncio.FIRST_COMPLETED
             )
+            return self._wakeup.is_set() and not stop.is_set()
         finally:
             for waiter in waiters:
                 waiter.cancel()

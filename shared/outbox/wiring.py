@@ -30,5 +30,6 @@ def create_relay(
         lease=lease,
         poll_interval_s=settings.outbox_poll_interval_s,
         park_after=settings.outbox_park_after,
+        linger_s=settings.outbox_linger_ms / 1000,
     )
     return relay, publisher

@@ -40,6 +40,7 @@ from services.intake.settings import IntakeSettings
 from shared.kafka.admin import ensure_topics
 from shared.testing.tenants import provision_tenant
 from tests.bench.floor import Rate, kafka_mongo_batch_floor, kafka_mongo_floor, print_ratio
+from tests.bench.server_profile import print_profile, server_counters, usage_between
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,13 @@ async def through_kafka(endpoints: Endpoints, shape: Shape) -> Rate:
             # Warm-up (one per tenant) so that the consumer group's join is not timed.
             await send_all(producer, settings, range(count, count + tenants), tenants)
             await wait_for_tickets(client, settings.mongo_db, tenants)
-            start = time.perf_counter()
+            before, start = await server_counters(client), time.perf_counter()
             await send_all(producer, settings, range(count), tenants)
             await wait_for_tickets(client, settings.mongo_db, count + tenants)
-            return Rate(count, time.perf_counter() - start)
+            rate = Rate(count, time.perf_counter() - start)
+            spent = usage_between(before, await server_counters(client))
+            print_profile("database server, via Kafka", spent, count)
+            return rate
         finally:
             await producer.stop()
             await client.drop_database(settings.mongo_db)

@@ -11,7 +11,9 @@ Kafka and MongoDB and the services the way ``make run`` starts them, then measur
 - latency: ``BENCH_LATENCY_COUNT`` submissions (default 1000) at a steady
   ``BENCH_LATENCY_RATE``/s (default 100), p50/p99 from the send to the moment the read
   model shows the ticket assigned (polled every 200 ms, so up to 200 ms high);
-- the RSS of every service at the end.
+- the RSS of every service at the end;
+- the database server's own time per ticket, per service database and for the busiest
+  collections (:mod:`tests.bench.server_profile`): what shows whether it is the wall.
 """
 
 import asyncio
@@ -34,6 +36,7 @@ from shared.events import Topics
 from shared.kafka.admin import ensure_topics
 from shared.testing.tenants import provision_tenant
 from tests.bench.floor import Rate, kafka_mongo_batch_floor, kafka_mongo_floor, print_ratio
+from tests.bench.server_profile import print_profile, server_counters, usage_between
 
 COUNT = int(os.environ.get("BENCH_PIPELINE_COUNT", "3000"))
 # The bench's own queries run on the server it measures: a count over the read model's
@@ -142,9 +145,12 @@ async def main(endpoints: Endpoints, logs: Path) -> None:
         for tenant in TENANTS:
             await provision_tenant(f"http://127.0.0.1:{ports['intake']}", tenant)
         pipeline, topic = Pipeline(mongo), topics.upstream_submissions
+        before = await server_counters(mongo)
         rate = await sustained(producer, pipeline, topic)
+        spent = usage_between(before, await server_counters(mongo))
         print_ratio(f"end to end, {COUNT} at once (vs floor a)", rate, floor_a)
         print_ratio(f"end to end, {COUNT} at once (vs floor b)", rate, floor_b)
+        print_profile(f"database server, {COUNT} at once", spent, COUNT)
         delays = await latency(producer, pipeline, topic)
         p50, p99 = delays[len(delays) // 2], delays[int(len(delays) * 0.99) - 1]
         print(f"latency at {LATENCY_RATE}/s: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")

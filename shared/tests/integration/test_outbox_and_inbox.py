@@ -1,8 +1,10 @@
 """The transactional outbox and the processed-events record, against real Kafka and MongoDB."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient, monitoring
 
 from shared.clock import FakeClock
 from shared.events import TicketAssigned, TicketAssignedPayload, Topics
@@ -249,3 +251,47 @@ async def test_a_claim_longer_than_one_update_chunk_is_claimed_and_marked_whole(
     assert await store.claim("b", ALL, T0, LEASE, 500) == []  # all leased to "a"
     await store.mark_sent("a", [m.id for m in claimed], T0)
     assert await db[OUTBOX].count_documents({"state": "sent"}) == count
+
+
+class OutboxReads(monitoring.CommandListener):
+    """Counts the reads of the outbox collection."""
+
+    def __init__(self) -> None:
+        self.finds = 0
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find" and event.command.get("find") == OUTBOX:
+            self.finds += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+async def test_one_commit_of_many_tickets_reads_the_outbox_once_and_keeps_each_order(
+    infra, db, namespace
+):
+    reads = OutboxReads()
+    client: AsyncMongoClient[Any] = AsyncMongoClient(infra.mongo_url, event_listeners=[reads])
+    watched, topics = client[db.name], Topics(namespace)
+    # Two tickets have earlier messages, stamped by a clock 10 s ahead of this one.
+    async with MongoUnitOfWork(
+        client, watched, topics, FakeClock(T0 + timedelta(seconds=10))
+    ) as uow:
+        uow.publish(assigned("t-0"), assigned("t-1"))
+        await uow.commit()
+    reads.finds = 0
+    async with MongoUnitOfWork(client, watched, topics, FakeClock(T0)) as uow:
+        uow.publish(*(assigned(f"t-{i}") for i in range(50)))
+        await uow.commit()
+    assert reads.finds == 1
+    for ticket in ("t-0", "t-1"):
+        stamps = [d["created_at"] async for d in db[OUTBOX].find({"key": ticket.encode()})]
+        assert len(stamps) == 2
+        assert stamps[0] != stamps[1]
+        assert max(stamps) > T0 + timedelta(seconds=10)
+    later = await db[OUTBOX].find_one({"key": b"t-7"})
+    assert later["created_at"] == T0
+    await client.close()

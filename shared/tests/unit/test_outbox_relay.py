@@ -92,6 +92,36 @@ async def test_run_publishes_on_wake_and_stops(clock):
     assert [m.id for m in publisher.published] == ["m1"]
 
 
+class BatchRecordingPublisher(RecordingPublisher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    async def publish(self, messages):
+        self.batches.append([m.id for m in messages])
+        return await super().publish(messages)
+
+
+async def test_commits_right_behind_the_one_that_woke_the_relay_go_out_in_its_round(clock):
+    store, publisher = InMemoryOutboxStore(), BatchRecordingPublisher()
+    r = OutboxRelay(store, publisher, clock, poll_interval_s=60, linger_s=1.0)
+    stop = asyncio.Event()
+    task = asyncio.create_task(r.run(stop))
+    await asyncio.sleep(0.01)
+    store.add(message(1))
+    r.wake()
+    await asyncio.sleep(0.05)  # the relay is awake now, lingering
+    store.add(message(2))
+    r.wake()
+    for _ in range(300):
+        if len(publisher.published) == 2:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 2)
+    assert publisher.batches == [["m1", "m2"]]
+
+
 async def test_a_message_the_broker_refuses_is_parked_and_the_rest_keep_flowing(clock):
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
     store.add(*(message(i) for i in range(3)))
