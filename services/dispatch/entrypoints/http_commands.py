@@ -54,7 +54,9 @@ async def tag(body: schemas.TagBody, ctx: Ctx, target: TargetTicket) -> WorkOrde
     return work_order_view(await commands.tag(ctx.new_uow, target, body.tag, on=True))
 
 
-@router.delete("/tags/{tag}", response_model=WorkOrderView)
+# ``path``: a tag may contain "/" ("fibre/backbone"); the client sends it as %2F, which
+# arrives decoded.
+@router.delete("/tags/{tag:path}", response_model=WorkOrderView)
 async def untag(tag: str, ctx: Ctx, target: TargetTicket) -> WorkOrderView:
     return work_order_view(await commands.tag(ctx.new_uow, target, tag, on=False))
 

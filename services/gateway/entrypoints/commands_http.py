@@ -3,6 +3,7 @@ that owns it with the caller as the actor, and answered once per ``Idempotency-K
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Request, Response
 
@@ -47,9 +48,9 @@ async def unwatch(ticket_id: str, ctx: Ctx, who: Who, if_match: IfMatch = None) 
     return await _on_ticket(ctx, who, ticket_id, "DELETE", "watchers/me", if_match)
 
 
-@router.delete("/tickets/{ticket_id}/tags/{tag}")
+@router.delete("/tickets/{ticket_id}/tags/{tag:path}")  # a tag may contain "/"
 async def untag(ticket_id: str, tag: str, ctx: Ctx, who: Who, if_match: IfMatch = None) -> Response:
-    return await _on_ticket(ctx, who, ticket_id, "DELETE", f"tags/{tag}", if_match)
+    return await _on_ticket(ctx, who, ticket_id, "DELETE", f"tags/{quote(tag, safe='')}", if_match)
 
 
 @router.post("/tickets", status_code=201, responses={200: ANSWERS[200]})

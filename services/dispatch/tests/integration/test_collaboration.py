@@ -30,6 +30,9 @@ async def test_tags_watchers_sharing_comments_problems_and_changes(dispatch, set
         await command(dispatch, "k-1", "accept", LI)
         tagged = await command(dispatch, "k-1", "tags", LI, {"tag": "vip"})
         untagged = await dispatch.delete("/work-orders/k-1/tags/vip", headers=who(*LI))
+        await command(dispatch, "k-1", "tags", LI, {"tag": "fibre/backbone"})
+        # A "/" in a tag travels as %2F, and arrives decoded.
+        slashed = await dispatch.delete("/work-orders/k-1/tags/fibre%2Fbackbone", headers=who(*LI))
         watched = await dispatch.put(
             "/work-orders/k-1/watchers/me", headers=who("zhao", "supervisor")
         )
@@ -49,6 +52,7 @@ async def test_tags_watchers_sharing_comments_problems_and_changes(dispatch, set
     view = await work_order(dispatch, "k-1")
     assert tagged.json()["tags"] == ["vip"]
     assert untagged.json()["tags"] == []
+    assert (slashed.status_code, slashed.json()["tags"]) == (200, [])
     assert watched.json()["watchers"] == ["zhao"]
     assert shared.json()["shared_with"] == ["qian", "sun"]
     assert (internal.status_code, portal.status_code, problem.status_code) == (201, 201, 201)
@@ -64,7 +68,11 @@ async def test_tags_watchers_sharing_comments_problems_and_changes(dispatch, set
     assert {"ticket.watch_changed", "ticket.shared", "problem.created"} <= kinds
     tags = [(e.event_type, e.payload.tag, e.payload.tags) for e in out.events()
             if e.event_type in ("ticket.tagged", "ticket.untagged")]  # fmt: skip
-    assert tags == [("ticket.tagged", "vip", ["vip"]), ("ticket.untagged", "vip", [])]
+    assert tags == [
+        ("ticket.tagged", "vip", ["vip"]), ("ticket.untagged", "vip", []),
+        ("ticket.tagged", "fibre/backbone", ["fibre/backbone"]),
+        ("ticket.untagged", "fibre/backbone", []),
+    ]  # fmt: skip
 
 
 async def test_concurrent_commands_without_if_match_lose_no_update(dispatch, settings, infra):
