@@ -1,5 +1,5 @@
 """Ticket reports (统计报表 / отчёты): the tickets registered in a period, grouped by time,
-region, group, person or status, with what happened to them.
+region, group, person, status or type, with what happened to them.
 
 A report counts one cohort: the tickets registered in ``[start, end)``. For each group it
 gives how many were opened, resolved, canceled and are still open (backlog), resolved at
@@ -34,6 +34,7 @@ class Dimension(StrEnum):
     GROUP = "group"
     ASSIGNEE = "assignee"
     STATUS = "status"
+    TYPE = "type"
 
 
 PERIODS = {Dimension.DAY: "%Y-%m-%d", Dimension.WEEK: "%G-W%V", Dimension.MONTH: "%Y-%m"}

@@ -1,4 +1,4 @@
-"""``GET /reports/tickets``: a period's tickets by time, region, group, person or status,
+"""``GET /reports/tickets``: a period's tickets by time, region, group, person, status or type,
 as JSON for charts, CSV or XLSX."""
 
 from datetime import UTC, datetime

@@ -8,7 +8,6 @@ the same tenant scope, roles and forwarding as the API, never a call to the gate
 import json
 import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
@@ -18,13 +17,11 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from services.gateway.app import forwarding, reading
 from services.gateway.app.ports import ServiceRequest
 from services.gateway.domain import queries
-from services.gateway.domain.callers import REPORT_READERS, STAFF, can_read, require
+from services.gateway.domain.callers import STAFF, can_read, require
 from services.gateway.domain.projection import feed_event
 from services.gateway.domain.queries import Page, TicketFilter
-from services.gateway.domain.reports import Dimension, report_request
 from services.gateway.web import session, ticket_panels
 from services.gateway.web.actions import ACTIONS, Action, body_for, offered, path_for, situation
-from services.gateway.web.i18n import N_
 from services.gateway.web.listing import FORM_CHOICES, ListForm, list_links, read_form
 from services.gateway.web.render import page
 from services.gateway.web.visits import PageRoute, Visit, Visitor
@@ -215,37 +212,3 @@ async def portal(request: Request, v: Visitor) -> Response:
     items, _next, _problem = await _rows(v, ListForm())
     values = v.values(items=items, banner=await banner_items(v))
     return page(v.web.templates, request, "portal.html", v.lang, values)
-
-
-REPORT_DAYS = 14
-DIMENSIONS = {
-    "day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "region": N_("Region"),
-    "group": N_("Group"), "assignee": N_("Assignee"), "status": N_("Status"),
-}  # fmt: skip
-
-
-@router.get("/ui/reports")
-async def reports(request: Request, v: Visitor, by: str = "day") -> Response:
-    """The last two weeks' tickets, opened and resolved per day (or per group, status …)
-    in the tenant's time zone: a Chart.js chart and its table."""
-    require(v.caller, REPORT_READERS)
-    dimension = Dimension(by) if by in {d.value for d in Dimension} else Dimension.DAY
-    zone = v.lang.zone
-    now = v.web.sign_in.clock.now().astimezone(zone)
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    start, end = today - timedelta(days=REPORT_DAYS - 1), today + timedelta(days=1)
-    asked = report_request(v.tenant, dimension, start.astimezone(UTC), end.astimezone(UTC),
-                           zone.key)  # fmt: skip
-    report = await reading.ticket_report(asked, v.ctx.reports)
-    chart = {
-        "labels": [str(row["key"]) for row in report.rows],
-        "series": [
-            {"label": v.lang.gettext(name), "data": [row[key] for row in report.rows]}
-            for key, name in (("opened", N_("Opened")), ("resolved", N_("Resolved")))
-        ],
-    }
-    values = v.values(
-        report=report, chart=chart, by=dimension.value, dimensions=DIMENSIONS,
-        start=start, end=end - timedelta(days=1), banner=await banner_items(v),
-    )  # fmt: skip
-    return page(v.web.templates, request, "reports.html", v.lang, values)

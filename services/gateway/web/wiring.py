@@ -19,6 +19,7 @@ from services.gateway.app.context import GatewayContext
 from services.gateway.settings import GatewaySettings
 from services.gateway.web import auth_http, pages_http, preferences_http, ticket_panels, views_http
 from services.gateway.web import qc_pages_http as qc_pages
+from services.gateway.web import report_pages_http as report_pages
 from services.gateway.web.context import WebContext
 from services.gateway.web.i18n import load_catalogs
 from services.gateway.web.render import environment
@@ -90,3 +91,4 @@ def install_dashboard(
     views_http.install(app.state.web.templates)
     app.include_router(views_http.router)
     app.include_router(qc_pages.router)
+    app.include_router(report_pages.router)
