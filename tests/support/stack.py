@@ -4,6 +4,8 @@ how they are wired to each other, to the infrastructure and to the test issuer."
 import json
 from pathlib import Path
 
+import httpx
+
 from deploy.local.infra import Endpoints
 from deploy.local.ports import free_port
 from deploy.local.services import SERVICES
@@ -42,3 +44,57 @@ def stack_envs(
 
 def stack_urls(ports: dict[str, int]) -> dict[str, str]:
     return {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+
+
+# The demo realm's tenants (deploy/local/keycloak/realm-ticketflow.json): its users carry a
+# fixed ``tenant`` claim, so a stack that Keycloak's users sign in to has these tenants.
+REALM_TENANTS = {"demo": "Demo Service Desk", "demo-postal": "Demo Post Office"}
+# Dispatch's directory for them, named like the realm's groups: who is in which group (and
+# on duty), and where each tenant's tickets go — as make run's demo routes them.
+REALM_STAFF = {
+    "demo": {
+        "li.wei": "network-ops", "field-engineer.demo": "network-ops",
+        "dispatcher.demo": "network-ops", "group-lead.demo": "network-ops",
+        "zhang.min": "complaints", "agent.demo": "complaints", "inspector.demo": "complaints",
+    },
+    "demo-postal": {
+        "field-engineer.demo-postal": "delivery", "group-lead.demo-postal": "delivery",
+        "dispatcher.demo-postal": "counter", "agent.demo-postal": "counter",
+    },
+}  # fmt: skip
+REALM_RULES = {
+    "demo": {
+        "incidents": {"order": 1, "ticket_type": "incident", "assignee": "li.wei",
+                      "group": "network-ops"},
+        "complaints": {"order": 2, "ticket_type": "complaint", "assignee": "zhang.min",
+                       "group": "complaints"},
+    },
+    "demo-postal": {
+        "everything": {"order": 1, "assignee": "field-engineer.demo-postal", "group": "delivery"},
+    },
+}  # fmt: skip
+ADMIN = {"X-Actor-Id": "tests-admin", "X-Actor-Role": "admin"}
+
+
+def provision_realm_tenants(urls: dict[str, str]) -> None:
+    """The realm's tenants at intake (its tenant admin API) and their groups, staff,
+    rosters and routing rules in dispatch (its admin API), as an operator would. Every call
+    is a PUT: provisioning again (another test, another run) changes nothing."""
+    with httpx.Client(base_url=urls["intake"], timeout=30) as intake:
+        for tenant, name in REALM_TENANTS.items():
+            intake.put(f"/tenants/{tenant}", json={"name": name}).raise_for_status()
+    with httpx.Client(base_url=urls["dispatch"], timeout=30, headers=ADMIN) as dispatch:
+        for tenant, staff in REALM_STAFF.items():
+            admin = f"/admin/tenants/{tenant}"
+            groups: dict[str, list[str]] = {}
+            for person, group in staff.items():
+                groups.setdefault(group, []).append(person)
+            for group, members in groups.items():
+                dispatch.put(f"{admin}/groups/{group}", json={"name": group}).raise_for_status()
+                roster = {"on_duty": members}
+                dispatch.put(f"{admin}/rosters/{group}", json=roster).raise_for_status()
+            for person, group in staff.items():
+                listed = {"name": person, "groups": [group]}
+                dispatch.put(f"{admin}/staff/{person}", json=listed).raise_for_status()
+            for key, rule in REALM_RULES[tenant].items():
+                dispatch.put(f"{admin}/routing-rules/{key}", json=rule).raise_for_status()
