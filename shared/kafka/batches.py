@@ -8,6 +8,12 @@ each half delivered in turn (the first before the second, so every key's order h
 until the failing message is alone and goes the per-message way
 (:class:`~shared.kafka.delivery.ReliableDelivery`: retried, or dead-lettered). So one bad
 event costs about log2(batch) extra rounds, and only it is retried or dead-lettered.
+
+A handler that also has a ``prepare(messages)`` coroutine (:class:`PreparesBatches`) has
+it awaited inside the batch's transaction before the first message is handled, on every
+attempt and again for each half: it may read in a few queries what the handlers will look
+up one by one (keeping it in the transaction's shared state). A lone message never sees
+it: the per-message path stays as it is.
 """
 
 import asyncio
@@ -40,6 +46,14 @@ class SharedTransactions(Protocol):
     def shared(self, event_ids: Collection[str] = ()) -> AbstractAsyncContextManager[Any]: ...
 
 
+class PreparesBatches(Protocol):
+    async def prepare(self, messages: Sequence[InboundMessage]) -> None: ...
+
+
+async def _unprepared(messages: Sequence[InboundMessage]) -> None:
+    return None
+
+
 class BatchDelivery:
     def __init__(
         self,
@@ -52,6 +66,9 @@ class BatchDelivery:
         tracer: Tracer | None = None,
     ) -> None:
         self._handler = handler
+        self._prepare: Callable[[Sequence[InboundMessage]], Awaitable[None]] = getattr(
+            handler, "prepare", _unprepared
+        )
         self._tracer = tracer
         self._transactions = transactions
         self._single = single
@@ -78,6 +95,7 @@ class BatchDelivery:
             started = time.perf_counter()
             try:
                 async with self._transactions.shared(event_ids):
+                    await self._prepare(messages)
                     for message in messages:
                         with self._span(message):
                             await self._handler(message)

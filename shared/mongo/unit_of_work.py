@@ -17,6 +17,11 @@ inside one :class:`SharedTransaction`: a unit of work opened while one is curren
 it instead of starting its own, and its ``commit`` hands its events and processed-event
 record to the shared transaction, which commits once for all. A use case that must undo
 its writes raises; returning without ``commit`` after writing would keep them in a batch.
+
+A repository may keep what it read or will write for the rest of the transaction in the
+unit of work's ``state`` (the batch's, shared by its use cases) and register a
+``before_commit`` hook that writes what it buffered: e.g. a batch's tickets in one
+``insert_many`` at its end instead of one ``insert_one`` per event.
 """
 
 import contextlib
@@ -47,6 +52,8 @@ from shared.mongo.outbox_store import (
 
 PROCESSED_EVENTS = "processed_events"
 T = TypeVar("T")
+# Run just before a transaction commits, inside it: buffered writes go to the server here.
+BeforeCommit = Callable[[], Awaitable[None]]
 
 
 def processed_events_indexes(ttl_s: int) -> list[IndexModel]:
@@ -93,6 +100,9 @@ class SharedTransaction:
         # query per consumer (kept in ``reads``) instead of one per event.
         self.event_ids = frozenset(event_ids)
         self.reads = TransactionReads()
+        # What the batch's repositories keep for its later use cases (see the module doc).
+        self.state: dict[str, Any] = {}
+        self.before_commit: list[BeforeCommit] = []
 
 
 class TransactionScope:
@@ -142,6 +152,8 @@ class TransactionScope:
             self._on_commit()
 
     async def _commit(self, shared: SharedTransaction) -> None:
+        for hook in shared.before_commit:
+            await hook()
         if shared.processed:
             await self._db[PROCESSED_EVENTS].insert_many(shared.processed, session=shared.session)
         await insert_outbox(self._db, shared.session, shared.outbox)
@@ -167,6 +179,8 @@ class MongoUnitOfWork:
         self._outgoing: list[Outgoing] = []
         # What the transaction read by key; shared with the batch's other use cases.
         self.reads = TransactionReads()
+        self.state: dict[str, Any] = {}
+        self._before_commit: list[BeforeCommit] = []
         self._session: AsyncClientSession | None = None
         self._shared: SharedTransaction | None = None
         self._processed: list[dict[str, Any]] = []
@@ -184,11 +198,12 @@ class MongoUnitOfWork:
         self._shared = self._scope.current() if self._scope else None
         if self._shared is not None:
             self._session = self._shared.session
-            self.reads = self._shared.reads
+            self.reads, self.state = self._shared.reads, self._shared.state
+            self._before_commit = self._shared.before_commit
         else:
             self._session = self.client.start_session()
             await self._session.start_transaction()
-            self.reads = TransactionReads()
+            self.reads, self.state, self._before_commit = TransactionReads(), {}, []
         self._outgoing, self._processed = [], []
         self._bind(self._session)
         return self
@@ -220,6 +235,11 @@ class MongoUnitOfWork:
             self._session = None
         if isinstance(exc, PyMongoError) and is_transient(exc):
             raise TransientConflict(str(exc)) from exc
+
+    def before_commit(self, hook: BeforeCommit) -> None:
+        """Run ``hook`` inside the transaction just before it commits: the batch's when this
+        unit of work joined one (once for the whole batch), else this one's."""
+        self._before_commit.append(hook)
 
     def publish(self, *events: EventEnvelope) -> None:
         self._outgoing.extend(outgoing_event(event, self._topics) for event in events)
@@ -286,6 +306,8 @@ class MongoUnitOfWork:
             shared.seen.update((r["consumer"], r["event_id"]) for r in self._processed)
             self._outgoing, self._processed = [], []
             return
+        for hook in self._before_commit:
+            await hook()
         await append_to_outbox(self.db, self.session, self._outgoing, self.now())
         await self.session.commit_transaction()
         if self._outgoing:

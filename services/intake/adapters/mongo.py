@@ -7,6 +7,7 @@ from services.intake.adapters.attachments import (
     ATTACHMENTS,
     MongoAttachmentRecords,
 )
+from services.intake.adapters.batch import TransactionState
 from services.intake.adapters.customers import (
     ACCOUNT_INDEXES,
     ACCOUNTS,
@@ -43,9 +44,10 @@ class IntakeMongoUnitOfWork(MongoUnitOfWork):
     drafts: MongoDrafts
 
     def _bind(self, session: AsyncClientSession) -> None:
-        self.tickets = MongoTicketRepository(self.db, session)
-        self.counters = MongoNumberCounters(self.db, session)
-        self.customers = MongoCustomerDirectory(self.db, session)
+        state = TransactionState(self.state, self.before_commit)
+        self.tickets = MongoTicketRepository(self.db, session, state)
+        self.counters = MongoNumberCounters(self.db, session, state)
+        self.customers = MongoCustomerDirectory(self.db, session, state)
         self.tenants = MongoTenantRegistry(self.db, session, self.reads)
         self.attachments = MongoAttachmentRecords(self.db, session)
         self.drafts = MongoDrafts(self.db, session)

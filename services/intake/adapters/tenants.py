@@ -1,5 +1,7 @@
 """MongoDB persistence of the tenant registry and each tenant's intake configuration."""
 
+from collections.abc import Collection
+from functools import partial
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -26,6 +28,13 @@ class MongoTenantRegistry:
         )
         return _tenant(doc) if doc else None
 
+    async def preload(self, tenant_ids: Collection[str]) -> None:
+        """One query for the tenants a batch's registrations will read (each once)."""
+        cursor = self._tenants.find({"_id": {"$in": sorted(tenant_ids)}}, session=self._session)
+        found = {doc["_id"]: doc async for doc in cursor}
+        for tenant_id in tenant_ids:
+            await self._reads.once((TENANTS, tenant_id), partial(_just, found.get(tenant_id)))
+
     async def save(self, tenant: Tenant) -> None:
         doc = {
             "_id": tenant.tenant_id,
@@ -41,6 +50,10 @@ class MongoTenantRegistry:
         query = {"_id": {"$gt": after}} if after else {}
         cursor = self._tenants.find(query, session=self._session).sort("_id", 1).limit(limit)
         return [_tenant(doc) async for doc in cursor]
+
+
+async def _just(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    return doc
 
 
 def _tenant(doc: dict[str, Any]) -> Tenant:

@@ -1,6 +1,6 @@
 """What the intake use cases need from the outside world."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -8,7 +8,7 @@ from services.intake.domain.attachments import Attachment
 from services.intake.domain.contacts import Account, Customer
 from services.intake.domain.drafts import Draft
 from services.intake.domain.tenants import Tenant
-from services.intake.domain.ticket import Ticket
+from services.intake.domain.ticket import ExternalRef, Ticket
 from shared.errors import Conflict
 from shared.ports import UnitOfWork
 
@@ -22,6 +22,16 @@ class DuplicateCustomer(Conflict):
 
 
 class TicketRepository(Protocol):
+    async def preload(self, refs: Collection[ExternalRef]) -> None:
+        """Read up front what a batch will look up by external reference; from then on, in
+        its transaction, the tickets it adds are written together at its commit, and every
+        lookup sees them as stored ones."""
+        ...
+
+    async def preload_contacts(self, tenant_id: str, contact_keys: Collection[str]) -> None:
+        """Read up front what a batch's ``registered_since`` of these contacts will return."""
+        ...
+
     async def get(self, ticket_id: str) -> Ticket | None: ...
 
     async def find_by_external_ref(
@@ -46,12 +56,21 @@ class TicketRepository(Protocol):
 
 
 class NumberCounters(Protocol):
+    async def reserve(self, key: str, count: int) -> None:
+        """Take ``count`` values of ``key`` at once for this transaction's ``next`` (once
+        per key); the ones it does not use are given back before it commits."""
+        ...
+
     async def next(self, key: str) -> int:
         """The next value of counter ``key``, starting at 1, inside the unit of work."""
         ...
 
 
 class CustomerDirectory(Protocol):
+    async def preload(self, tenant_id: str, contact_keys: Collection[str]) -> None:
+        """Read up front what a batch's ``find``s of these keys will return."""
+        ...
+
     async def get(self, customer_id: str) -> Customer | None: ...
 
     async def find(self, tenant_id: str, contact_keys: list[str]) -> Customer | None:
@@ -76,6 +95,10 @@ class CustomerDirectory(Protocol):
 
 
 class TenantRegistry(Protocol):
+    async def preload(self, tenant_ids: Collection[str]) -> None:
+        """Read the tenants a batch will ``get`` in one go."""
+        ...
+
     async def get(self, tenant_id: str) -> Tenant | None: ...
 
     async def save(self, tenant: Tenant) -> None: ...

@@ -1,6 +1,7 @@
 """The customer directory's rules: who a contact is, and the account a contact implies."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from shared.events.submissions import Contact, Submission
@@ -76,3 +77,18 @@ def is_unknown(submission: Submission, customer: Customer | None) -> bool:
     if submission.contact is None:
         return False
     return customer is None or not customer.verified
+
+
+def recognised(
+    entries: Iterable[tuple[Iterable[str], Customer]], keys: Iterable[str]
+) -> tuple[Customer | None, bool]:
+    """The customer the directory returns for ``keys`` out of ``entries`` (each with the
+    keys it is stored under), a verified one first; with False when two tie, as the order
+    between them is the directory's own and only asking it gives the same answer."""
+    wanted = set(keys)
+    matching = [c for stored, c in entries if not wanted.isdisjoint(stored)]
+    if not matching:
+        return None, True
+    best = max(c.verified for c in matching)
+    first = [c for c in matching if c.verified == best]
+    return first[0], len(first) == 1

@@ -72,3 +72,29 @@ class NumberMask:
 
 def _is_known(token: str) -> bool:
     return token in {"tenant", "type"} or token in _DATE_TOKENS or bool(_SEQ.fullmatch(token))
+
+
+@dataclass
+class Reservation:
+    """Counter values ``first..last`` taken at once for a batch of registrations; what the
+    batch does not use is given back before it commits, so numbers stay gap-free."""
+
+    first: int
+    last: int
+    taken: int = 0
+
+    @classmethod
+    def after_increment(cls, value: int, count: int) -> "Reservation":
+        """The values an increment by ``count`` that left the counter at ``value`` took."""
+        return cls(value - count + 1, value)
+
+    def take(self) -> int | None:
+        """The next reserved value, or None when all are used."""
+        if self.first + self.taken > self.last:
+            return None
+        self.taken += 1
+        return self.first + self.taken - 1
+
+    @property
+    def unused(self) -> int:
+        return self.last - self.first + 1 - self.taken

@@ -21,6 +21,8 @@ from shared.events.submissions import Submission
 from shared.events.vocabulary import Priority, TicketStatus
 
 PRODUCER = "intake"
+# (tenant_id, source, external_ref): unique per ticket; a resubmission finds the original.
+ExternalRef = tuple[str, str, str]
 UNKNOWN_CONTACT = "unknown contact"
 # 直接答复: who may register a ticket as resolved during the call (dispatch records the
 # resolution in their name): staff who may resolve tickets, and upstream systems.
@@ -86,6 +88,10 @@ class Registering:
     config: TenantConfig
     customer: Customer | None = None
     original: "Ticket | None" = None
+
+
+def reference(submission: Submission) -> ExternalRef:
+    return submission.tenant_id, submission.source.value, submission.external_ref
 
 
 def candidate(submission: Submission, at: datetime) -> Candidate:

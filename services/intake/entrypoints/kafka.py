@@ -2,10 +2,11 @@
 
 import json
 import logging
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from services.intake.app import customers, handlers
+from services.intake.app import batch, customers, handlers
 from services.intake.app.context import IntakeContext
 from services.intake.entrypoints.customer_schemas import ContactFields
 from shared.errors import InvalidFields
@@ -24,13 +25,28 @@ UPSTREAM = Actor(id="upstream", role="system")
 class SubmissionConsumer:
     def __init__(self, ctx: IntakeContext) -> None:
         self._ctx = ctx
+        # The last prepared batch's submissions by the bytes they came as (parsing is a
+        # function of them alone): its handlers need not validate them again.
+        self._parsed: dict[bytes, Submission] = {}
+
+    async def prepare(self, messages: Sequence[InboundMessage]) -> None:
+        """Inside a batch's transaction, before its messages (see shared.kafka.batches):
+        what their registrations will look up is read at once. What does not parse is
+        left to its own handling."""
+        parsed = ((m.value, _parsed(m.value)) for m in messages)
+        self._parsed = {raw: s for raw, s in parsed if s is not None}
+        submissions = list(self._parsed.values())
+        await batch.prepare_registrations(submissions, self._ctx.new_uow, self._ctx.numbering)
 
     async def __call__(self, message: InboundMessage) -> None:
-        try:
-            submission = Submission.model_validate_json(message.value)
-        except ValidationError as error:
-            await handlers.reject_submission(_rejection(message.value, error), self._ctx.new_uow)
-            return
+        submission = self._parsed.get(message.value)
+        if submission is None:
+            try:
+                submission = Submission.model_validate_json(message.value)
+            except ValidationError as error:
+                rejection = _rejection(message.value, error)
+                await handlers.reject_submission(rejection, self._ctx.new_uow)
+                return
         cmd = handlers.RegisterTicket(submission, UPSTREAM)
         try:
             await handlers.register_ticket(cmd, self._ctx.new_uow, self._ctx.numbering)
@@ -72,6 +88,13 @@ def dispatch_events(ctx: IntakeContext) -> EventRouter:
     router.on(TicketClosed, closed)
     router.on(TicketCanceled, closed)
     return router
+
+
+def _parsed(raw: bytes) -> Submission | None:
+    try:
+        return Submission.model_validate_json(raw)
+    except ValidationError:
+        return None
 
 
 def _rejection(raw: bytes, error: ValidationError) -> handlers.RejectSubmission:

@@ -11,8 +11,16 @@ from shared.testing.fakes import FakeUnitOfWork as KernelFakeUnitOfWork
 
 
 class FakeTickets:
+    """What is in memory is read at no cost: preloading changes nothing."""
+
     def __init__(self):
         self.rows = {}
+
+    async def preload(self, refs):
+        return None
+
+    async def preload_contacts(self, tenant_id, contact_keys):
+        return None
 
     async def get(self, ticket_id):
         row = self.rows.get(ticket_id)
@@ -62,6 +70,9 @@ class FakeCounters:
     def __init__(self):
         self.values = {}
 
+    async def reserve(self, key, count):
+        return None  # handing out one by one gives the same numbers
+
     async def next(self, key):
         self.values[key] = self.values.get(key, 0) + 1
         return self.values[key]
@@ -70,6 +81,9 @@ class FakeCounters:
 class FakeCustomers:
     def __init__(self):
         self.rows, self.accounts = {}, {}
+
+    async def preload(self, tenant_id, contact_keys):
+        return None
 
     async def get(self, customer_id):
         return self.rows.get(customer_id)
@@ -111,6 +125,9 @@ class FakeCustomers:
 class FakeTenants:
     def __init__(self):
         self.rows = {}
+
+    async def preload(self, tenant_ids):
+        return None
 
     def provision(self, tenant_id, config=None):
         self.rows[tenant_id] = Tenant(tenant_id, tenant_id.upper(), config)
