@@ -23,6 +23,8 @@ SENT_RETENTION = timedelta(days=7)
 
 COMMIT_ORDER = [("created_at", ASCENDING), ("position", ASCENDING)]
 _UPDATE_CHUNK = 100
+# What the relay publishes of a message, and its place in the commit order.
+_PUBLISHED = {"topic": 1, "key": 1, "value": 1, "headers": 1, "created_at": 1, "position": 1}
 # MongoDB keeps datetimes to the millisecond: order times are whole milliseconds.
 _TICK = timedelta(milliseconds=1)
 OUTBOX_INDEXES = [
@@ -36,7 +38,6 @@ OUTBOX_INDEXES = [
             ("position", ASCENDING),
         ]
     ),
-    IndexModel([("lease_owner", ASCENDING)], sparse=True),
     IndexModel([("sent_at", ASCENDING)], expireAfterSeconds=int(SENT_RETENTION.total_seconds())),
 ]
 
@@ -168,45 +169,19 @@ class MongoOutboxStore:
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self._outbox = db[OUTBOX]
 
-    async def claim(
-        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
-    ) -> list[OutboxMessage]:
-        candidates = await self._oldest_pending(shards, limit)
-        wanted = _claimable_prefixes(candidates, owner, now)
-        if not wanted:
-            return []
-        lease_it = {"$set": {"lease_owner": owner, "lease_until": now + lease}}
-        # Free ones and our own in separate updates: a filter with $or is a collection scan
-        # on some MongoDB-compatible servers, and the outbox holds a week of sent messages.
-        # Each update costs per listed id there, so each lists only the ids it may match.
-        free, mine = _free_and_mine(candidates, wanted, owner)
-        for ids, whose in ((free, {"lease_until": {"$not": {"$gte": now}}}),
-                           (mine, {"lease_owner": owner})):  # fmt: skip
-            for chunk in _chunks(ids):
-                await self._outbox.update_many(
-                    {"_id": {"$in": chunk}, "state": PENDING, **whose}, lease_it
-                )
-        leased = self._outbox.find({"_id": {"$in": wanted}, "lease_owner": owner, "state": PENDING})
-        held = {doc["_id"]: doc for doc in await leased.to_list()}
-        claimed, dropped = _in_order(candidates, held)
-        if dropped:  # behind a message another relay took meanwhile: not ours to send yet
-            await self.release(owner, dropped)
-        return claimed
-
-    async def _oldest_pending(self, shards: Sequence[int], limit: int) -> list[dict[str, Any]]:
-        fields = {"_id": 1, "key": 1, "shard": 1, "lease_owner": 1, "lease_until": 1,
-                  "created_at": 1, "position": 1}  # fmt: skip
+    async def oldest_pending(self, shards: Sequence[int], limit: int) -> list[OutboxMessage]:
+        """Up to ``limit`` pending messages of ``shards``, the oldest first, in commit order."""
         if len(set(shards)) >= OUTBOX_SHARDS:  # all of them: one query in commit order
-            cursor = self._outbox.find({"state": PENDING}, fields).sort(COMMIT_ORDER)
-            return await cursor.limit(limit).to_list()
+            cursor = self._outbox.find({"state": PENDING}, _PUBLISHED).sort(COMMIT_ORDER)
+            return [_message(doc) for doc in await cursor.limit(limit).to_list()]
         # One equality query per shard: an $in over the shard is a collection scan on some
         # MongoDB-compatible servers, and the outbox holds a week of sent messages.
         found: list[dict[str, Any]] = []
         for shard in shards:
-            cursor = self._outbox.find({"state": PENDING, "shard": shard}, fields)
+            cursor = self._outbox.find({"state": PENDING, "shard": shard}, _PUBLISHED)
             found += await cursor.sort(COMMIT_ORDER).limit(limit).to_list()
         found.sort(key=lambda doc: (doc["created_at"], doc["position"]))
-        return found[:limit]
+        return [_message(doc) for doc in found[:limit]]
 
     async def assign_missing_shards(self) -> None:
         """Pending messages written before outbox shards existed get theirs (at start-up)."""
@@ -215,34 +190,19 @@ class MongoOutboxStore:
                 {"_id": doc["_id"]}, {"$set": {"shard": outbox_shard(bytes(doc["key"]))}}
             )
 
-    async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None:
+    async def mark_sent(self, ids: Sequence[str], now: datetime) -> None:
         for chunk in _chunks(ids):
             await self._outbox.update_many(
-                {"_id": {"$in": chunk}, "lease_owner": owner},
-                {"$set": {"state": SENT, "sent_at": now}, "$unset": {"lease_until": ""}},
-            )
-
-    async def release(self, owner: str, ids: Sequence[str]) -> None:
-        for chunk in _chunks(ids):
-            await self._outbox.update_many(
-                {"_id": {"$in": chunk}, "lease_owner": owner, "state": PENDING},
-                {"$set": {"lease_until": None, "lease_owner": None}},
+                {"_id": {"$in": chunk}, "state": PENDING},
+                {"$set": {"state": SENT, "sent_at": now}},
             )
 
     async def record_failure(
-        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+        self, message_id: str, error: str, now: datetime, park_after: int
     ) -> bool:
         doc = await self._outbox.find_one_and_update(
-            {"_id": message_id, "lease_owner": owner, "state": PENDING},
-            {
-                "$inc": {"failures": 1},
-                "$set": {
-                    "last_error": error[:2000],
-                    "failed_at": now,
-                    "lease_until": None,
-                    "lease_owner": None,
-                },
-            },
+            {"_id": message_id, "state": PENDING},
+            {"$inc": {"failures": 1}, "$set": {"last_error": error[:2000], "failed_at": now}},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None or doc["failures"] < park_after:
@@ -266,8 +226,7 @@ class MongoOutboxStore:
         chosen = await self._parked_ids(ids)
         await self._outbox.update_many(
             {"_id": {"$in": chosen}, "state": PARKED},
-            {"$set": {"state": PENDING, "failures": 0, "lease_owner": None, "lease_until": None},
-             "$unset": {"parked_at": ""}},
+            {"$set": {"state": PENDING, "failures": 0}, "$unset": {"parked_at": ""}},
         )  # fmt: skip
         return chosen
 
@@ -298,60 +257,6 @@ def _parked(doc: dict[str, Any]) -> ParkedMessage:
         created_at=_aware(doc["created_at"]),
         parked_at=_aware(doc["parked_at"]) if doc.get("parked_at") else None,
     )
-
-
-def _shard(doc: dict[str, Any]) -> int:
-    shard = doc.get("shard")
-    return outbox_shard(bytes(doc["key"])) if shard is None else int(shard)
-
-
-def _in_order(
-    candidates: Sequence[dict[str, Any]], held: dict[str, dict[str, Any]]
-) -> tuple[list[OutboxMessage], list[str]]:
-    """The held messages that form, per shard, an unbroken run from the oldest candidate;
-    and the held ones behind a gap, which must be given back."""
-    claimed: list[OutboxMessage] = []
-    dropped: list[str] = []
-    cut: set[int] = set()
-    for doc in candidates:
-        shard = _shard(doc)
-        if doc["_id"] not in held:
-            cut.add(shard)
-        elif shard in cut:
-            dropped.append(doc["_id"])
-        else:
-            claimed.append(_message(held[doc["_id"]]))
-    return claimed, dropped
-
-
-def _free_and_mine(
-    candidates: Sequence[dict[str, Any]], wanted: Sequence[str], owner: str
-) -> tuple[list[str], list[str]]:
-    """``wanted`` split into those nobody held when read and those ``owner`` held then
-    (a lease of ours is extended, not taken; a free one may be taken by someone else
-    meanwhile, which the conditional update and the read after it settle)."""
-    ours = {doc["_id"] for doc in candidates if doc.get("lease_owner") == owner}
-    return [i for i in wanted if i not in ours], [i for i in wanted if i in ours]
-
-
-def _claimable_prefixes(
-    candidates: Sequence[dict[str, Any]], owner: str, now: datetime
-) -> list[str]:
-    """Ids of ``candidates`` (in commit order) that ``owner`` may publish: per shard, those
-    before the first message somebody else holds. Taking a later one would publish a
-    ticket's event ahead of an earlier one."""
-    blocked: set[int] = set()
-    wanted = []
-    for doc in candidates:
-        shard = _shard(doc)
-        if shard in blocked:
-            continue
-        held = doc.get("lease_until") is not None and doc["lease_until"] >= now
-        if held and doc.get("lease_owner") != owner:
-            blocked.add(shard)
-            continue
-        wanted.append(doc["_id"])
-    return wanted
 
 
 def _message(doc: dict[str, Any]) -> OutboxMessage:

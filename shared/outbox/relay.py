@@ -1,16 +1,19 @@
-"""The outbox relay: claims pending messages, publishes them, marks them sent.
+"""The outbox relay: reads the oldest pending messages, publishes them, marks them sent.
 
 Several relays (one per service replica) may run at once. Messages are split into
 ``OUTBOX_SHARDS`` shards by their key (the ticket id), and a shard is published by one
 relay at a time: each relay leases a fair share of the shards (see
-:mod:`shared.mongo.leases`) and claims, per shard, the *oldest* pending messages in commit
-order, stopping at the first one another relay still holds. So a ticket's events go out in
-the order they were committed, never a later one before an earlier one. A relay that dies
-mid-batch only delays its shards until the leases run out; the next owner republishes from
-the oldest unsent message. Two relays that briefly overlap after a lease expired mid-publish
-send the same ordered prefix twice, which keeps every event's first copy in order, and
-consumers dedup by event id.
-"""
+:mod:`shared.mongo.leases`) and publishes, per shard, the *oldest* pending messages in
+commit order. So a ticket's events go out in the order they were committed, never a later
+one before an earlier one: whatever a relay publishes starts at the oldest unsent message
+of its shards. A relay that dies mid-batch only delays its shards until their leases run
+out; the next owner republishes from the oldest unsent message. Two relays that briefly
+overlap (a shard lease expired mid-publish, a rebalance) send the same ordered prefix
+twice, which keeps every event's first copy in order, and consumers dedup by event id.
+
+Messages carry no lease of their own: the shard's is the only one. Leasing each message too
+would only spare those overlaps their duplicates, and it cost an update of every message
+before publishing it — on SecantusDB as much as marking it sent."""
 
 import asyncio
 import contextlib
@@ -18,9 +21,8 @@ import logging
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
-from uuid import uuid4
 
 from shared.clock import Clock
 from shared.failures import is_transient, log_round_failure
@@ -45,24 +47,17 @@ class OutboxMessage:
 
 
 class OutboxStore(Protocol):
-    async def claim(
-        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
-    ) -> list[OutboxMessage]:
-        """Per shard of ``shards``, the oldest pending messages up to the first one leased by
-        anyone else, now leased to ``owner``; in commit order."""
+    async def oldest_pending(self, shards: Sequence[int], limit: int) -> list[OutboxMessage]:
+        """Per shard of ``shards``, the oldest pending messages; in commit order."""
         ...
 
-    async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None: ...
-
-    async def release(self, owner: str, ids: Sequence[str]) -> None:
-        """Give up a lease early so that the messages are retried without waiting."""
-        ...
+    async def mark_sent(self, ids: Sequence[str], now: datetime) -> None: ...
 
     async def record_failure(
-        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+        self, message_id: str, error: str, now: datetime, park_after: int
     ) -> bool:
-        """Count a failed publish of one message and release it; after ``park_after``
-        failures park it (never claimed again, kept with its error). True if parked."""
+        """Count a failed publish of one message; after ``park_after`` failures park it
+        (never published again, kept with its error). True if parked."""
         ...
 
     async def parked_count(self) -> int: ...
@@ -102,9 +97,7 @@ class OutboxRelay:
         clock: Clock,
         *,
         shards: ShardOwnership | None = None,
-        owner: str | None = None,
         batch_size: int = 500,
-        lease: timedelta = timedelta(seconds=30),
         poll_interval_s: float = 0.5,
         park_after: int = 5,
         linger_s: float = 0.0,
@@ -115,11 +108,9 @@ class OutboxRelay:
         self._publisher = publisher
         self._clock = clock
         self._batch_size = batch_size
-        self._lease = lease
         self._poll_interval_s = poll_interval_s
         self._linger_s = linger_s
         self._wakeup = asyncio.Event()
-        self.owner = owner or f"relay-{uuid4().hex[:12]}"
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox messages, to publish them without delay."""
@@ -132,34 +123,29 @@ class OutboxRelay:
         it is released to be tried again, and after ``park_after`` refusals that are not
         transient it is parked with its error (see ``parked_count``) so the relay moves on.
         """
-        now = self._clock.now()
-        owned = await self._shards.owned(now)
+        owned = await self._shards.owned(self._clock.now())
         if not owned:
             return 0
-        batch = await self._store.claim(self.owner, owned, now, self._lease, self._batch_size)
+        batch = await self._store.oldest_pending(owned, self._batch_size)
         if not batch:
             return 0
-        try:
-            results = await self._publisher.publish(batch)
-        except BaseException:
-            await asyncio.shield(self._store.release(self.owner, [m.id for m in batch]))
-            raise
+        # A publish that raises leaves the batch pending: the next round sends it again.
+        results = await self._publisher.publish(batch)
         sent = [m.id for m, error in zip(batch, results, strict=True) if error is None]
         if sent:
-            await self._store.mark_sent(self.owner, sent, self._clock.now())
+            await self._store.mark_sent(sent, self._clock.now())
         for message, error in zip(batch, results, strict=True):
             if error is not None:
                 await self._failed(message, error)
         return len(sent)
 
     async def _failed(self, message: OutboxMessage, error: BaseException) -> None:
-        if is_transient(error):
-            await self._store.release(self.owner, [message.id])
+        if is_transient(error):  # still pending: the next round tries it again
             log_round_failure(log, f"publishing outbox message {message.id}", error)
             return
         reason = f"{type(error).__name__}: {error}"
         parked = await self._store.record_failure(
-            self.owner, message.id, reason, self._clock.now(), self._park_after
+            message.id, reason, self._clock.now(), self._park_after
         )
         log.error(
             "outbox message %s: %s",

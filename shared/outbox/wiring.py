@@ -19,15 +19,14 @@ def create_relay(
     """The relay of ``replica`` and the producer it publishes with."""
     publisher = KafkaOutboxPublisher(settings.kafka_bootstrap_servers, settings.service_name)
     lease = timedelta(seconds=settings.outbox_lease_s)
+    # Who holds which shards: the relay's only lease (see shared.outbox.relay).
     owner = f"{replica}-relay"
     relay = OutboxRelay(
         MongoOutboxStore(db),
         publisher,
         clock,
         shards=MongoShardLeases(db, owner, OUTBOX_SHARDS, lease, RELAY_LEASES),
-        owner=owner,
         batch_size=settings.outbox_batch_size,
-        lease=lease,
         poll_interval_s=settings.outbox_poll_interval_s,
         park_after=settings.outbox_park_after,
         linger_s=settings.outbox_linger_ms / 1000,

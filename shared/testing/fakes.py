@@ -99,8 +99,6 @@ class FakeUnitOfWork:
 class _Row:
     message: OutboxMessage
     sent_at: datetime | None = None
-    lease_owner: str | None = None
-    lease_until: datetime | None = None
     failures: int = 0
     parked_error: str | None = None
 
@@ -116,50 +114,30 @@ class InMemoryOutboxStore:
     def sent_ids(self) -> list[str]:
         return [i for i, row in self._rows.items() if row.sent_at is not None]
 
-    async def claim(
-        self, owner: str, shards: Sequence[int], now: datetime, lease: timedelta, limit: int
-    ) -> list[OutboxMessage]:
+    async def oldest_pending(self, shards: Sequence[int], limit: int) -> list[OutboxMessage]:
         """As MongoOutboxStore: per shard, the oldest pending messages in the order they
-        were added, up to the first one that somebody else holds."""
-        pending = [
-            row
+        were added."""
+        return [
+            row.message
             for row in self._rows.values()
             if row.sent_at is None
             and row.parked_error is None
             and outbox_shard(row.message.key) in shards
         ][:limit]
-        blocked: set[int] = set()
-        taken = []
-        for row in pending:
-            shard = outbox_shard(row.message.key)
-            held = row.lease_until is not None and row.lease_until >= now
-            if shard in blocked or (held and row.lease_owner != owner):
-                blocked.add(shard)
-                continue
-            row.lease_owner, row.lease_until = owner, now + lease
-            taken.append(row.message)
-        return taken
 
-    async def mark_sent(self, owner: str, ids: Sequence[str], now: datetime) -> None:
+    async def mark_sent(self, ids: Sequence[str], now: datetime) -> None:
         for i in ids:
             row = self._rows[i]
-            if row.lease_owner == owner:
-                row.sent_at, row.lease_until = now, None
-
-    async def release(self, owner: str, ids: Sequence[str]) -> None:
-        for i in ids:
-            row = self._rows[i]
-            if row.lease_owner == owner and row.sent_at is None:
-                row.lease_owner, row.lease_until = None, None
+            if row.parked_error is None:
+                row.sent_at = now
 
     async def record_failure(
-        self, owner: str, message_id: str, error: str, now: datetime, park_after: int
+        self, message_id: str, error: str, now: datetime, park_after: int
     ) -> bool:
         row = self._rows[message_id]
-        if row.lease_owner != owner or row.sent_at is not None:
+        if row.sent_at is not None or row.parked_error is not None:
             return False
         row.failures += 1
-        row.lease_owner, row.lease_until = None, None
         if row.failures >= park_after:
             row.parked_error = error
         return row.parked_error is not None

@@ -17,7 +17,6 @@ from shared.outbox.relay import OUTBOX_SHARDS, OutboxMessage, OutboxRelay, outbo
 from shared.testing.fakes import InMemoryOutboxStore
 from shared.testing.recorder import TopicRecorder
 
-LEASE = timedelta(seconds=30)
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
 
@@ -78,15 +77,10 @@ async def test_a_crash_between_commit_and_publish_loses_nothing(
     event = assigned("t-crash")
     await write_state_and_event(mongo_client, db, namespace, clock, event)
     store = MongoOutboxStore(db)
-    # The process that committed claimed the batch, then died before publishing it.
-    assert (
-        len(await store.claim("dead-process", list(range(OUTBOX_SHARDS)), clock.now(), LEASE, 100))
-        == 1
-    )
+    # The process that committed read the batch, then died before publishing it.
+    assert len(await store.oldest_pending(ALL, 100)) == 1
 
-    restarted = OutboxRelay(store, publisher, clock, lease=LEASE)
-    assert await restarted.relay_once() == 0  # the dead process's lease still holds
-    clock.advance(LEASE + timedelta(seconds=1))
+    restarted = OutboxRelay(store, publisher, clock)
     async with TopicRecorder(infra.kafka_bootstrap, Topics(namespace).dispatch_events) as topic:
         assert await restarted.relay_once() == 1
         events = await topic.wait_for_count(1)
@@ -150,24 +144,19 @@ ALL = list(range(OUTBOX_SHARDS))
 
 
 async def test_outbox_store_contract(outbox_store):
-    """Per shard, claims take the oldest pending messages up to one that somebody else
-    holds; a lease that ran out can be taken over; a late mark by its old holder is void."""
+    """Per shard, the oldest pending messages in commit order; once marked sent, never
+    again; a message somebody read but did not mark stays pending for whoever comes next."""
     store, add = outbox_store
     same = [OutboxMessage(id=f"m{i}", topic="t", key=b"k", value=b"v") for i in range(3)]
     other = OutboxMessage(id="n0", topic="t", key=OTHER, value=b"v")
     await add(*same, other)
-    assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 2)] == ["m0", "m1"]
-    # m0 is a's: m1 and m2 may not overtake it; n0's shard is free
-    assert [m.id for m in await store.claim("b", ALL, T0, LEASE, 10)] == ["n0"]
-    assert await store.claim("c", ALL, T0, LEASE, 10) == []
-    await store.release("a", ["m1"])
-    await store.mark_sent("a", ["m0"], T0)
-    assert [m.id for m in await store.claim("c", ALL, T0, LEASE, 10)] == ["m1", "m2"]
-    later = T0 + LEASE * 2
-    assert [m.id for m in await store.claim("d", ALL, later, LEASE, 10)] == ["m1", "m2", "n0"]
-    await store.mark_sent("b", ["n0"], later)  # b's lease was taken over: ignored
-    await store.mark_sent("d", ["m1", "m2", "n0"], later)
-    assert await store.claim("e", ALL, later + LEASE * 2, LEASE, 10) == []
+    assert [m.id for m in await store.oldest_pending(ALL, 2)] == ["m0", "m1"]
+    assert [m.id for m in await store.oldest_pending(ALL, 10)] == ["m0", "m1", "m2", "n0"]
+    await store.mark_sent(["m0"], T0)
+    assert [m.id for m in await store.oldest_pending(ALL, 10)] == ["m1", "m2", "n0"]
+    await store.mark_sent(["m1", "m2", "n0"], T0)
+    await store.mark_sent(["m1"], T0)  # a late mark of an overlapping relay: no harm
+    assert await store.oldest_pending(ALL, 10) == []
 
 
 async def test_outbox_store_claims_only_the_shards_asked_for(outbox_store):
@@ -176,7 +165,7 @@ async def test_outbox_store_claims_only_the_shards_asked_for(outbox_store):
         OutboxMessage(id="m0", topic="t", key=b"k", value=b"v"),
         OutboxMessage(id="n0", topic="t", key=OTHER, value=b"v"),
     )
-    claimed = await store.claim("a", [outbox_shard(OTHER)], T0, LEASE, 10)
+    claimed = await store.oldest_pending([outbox_shard(OTHER)], 10)
     assert [m.id for m in claimed] == ["n0"]
 
 
@@ -184,9 +173,9 @@ async def test_outbox_store_parks_after_repeated_failures(outbox_store):
     store, add = outbox_store
     await add(OutboxMessage(id="m0", topic="t", key=b"k", value=b"v"))
     for attempt in (1, 2):
-        assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 10)] == ["m0"]
-        assert await store.record_failure("a", "m0", "too large", T0, 2) is (attempt == 2)
-    assert await store.claim("a", ALL, T0, LEASE, 10) == []
+        assert [m.id for m in await store.oldest_pending(ALL, 10)] == ["m0"]
+        assert await store.record_failure("m0", "too large", T0, 2) is (attempt == 2)
+    assert await store.oldest_pending(ALL, 10) == []
     assert await store.parked_count() == 1
 
 
@@ -201,7 +190,7 @@ async def test_an_event_too_large_for_the_broker_is_parked_and_the_others_are_pu
     )  # fmt: skip
     await write_state_and_event(mongo_client, db, namespace, clock, assigned("t-small-2"))
     store = MongoOutboxStore(db)
-    relay = OutboxRelay(store, publisher, clock, lease=LEASE, park_after=2)
+    relay = OutboxRelay(store, publisher, clock, park_after=2)
     async with TopicRecorder(infra.kafka_bootstrap, topic) as recorder:
         assert await relay.relay_once() == 2
         assert await relay.relay_once() == 0  # second refusal: parked
@@ -223,21 +212,20 @@ async def test_a_parked_message_is_listed_replayed_or_purged(db):
              "headers": {"event_type": "ticket.assigned"}, "state": "pending",
              "shard": outbox_shard(f"k{i}".encode()), "created_at": T0, "position": i}
         )  # fmt: skip
-        await store.claim("a", ALL, T0, LEASE, 10)
-        assert await store.record_failure("a", f"p{i}", f"refused {i}", T0, 1)
+        assert await store.record_failure(f"p{i}", f"refused {i}", T0, 1)
     parked = await store.parked(10)
     assert [(m.id, m.key, m.event_type, m.failures) for m in parked] == [
         (f"p{i}", f"k{i}", "ticket.assigned", 1) for i in range(3)
     ]
     assert parked[0].last_error == "refused 0"
     assert await store.unpark(["p1"]) == ["p1"]
-    assert [m.id for m in await store.claim("a", ALL, T0, LEASE, 10)] == ["p1"]
+    assert [m.id for m in await store.oldest_pending(ALL, 10)] == ["p1"]
     assert sorted(await store.purge_parked([])) == ["p0", "p2"]
     assert (await store.parked_count(), await db[OUTBOX].count_documents({})) == (0, 1)
     assert await store.unpark(["p1", "nope"]) == []  # pending, not parked: left alone
 
 
-async def test_a_claim_longer_than_one_update_chunk_is_claimed_and_marked_whole(db):
+async def test_a_batch_longer_than_one_update_chunk_is_read_and_marked_whole(db):
     store, count = MongoOutboxStore(db), 250  # the updates go in pieces of 100 ids
     docs = [
         {"_id": f"m{i:03d}", "topic": "t", "key": f"k{i}".encode(), "value": b"v",
@@ -246,11 +234,11 @@ async def test_a_claim_longer_than_one_update_chunk_is_claimed_and_marked_whole(
         for i in range(count)
     ]  # fmt: skip
     await db[OUTBOX].insert_many(docs)
-    claimed = await store.claim("a", ALL, T0, LEASE, 500)
+    claimed = await store.oldest_pending(ALL, 500)
     assert [m.id for m in claimed] == [d["_id"] for d in docs]
-    assert await store.claim("b", ALL, T0, LEASE, 500) == []  # all leased to "a"
-    await store.mark_sent("a", [m.id for m in claimed], T0)
+    await store.mark_sent([m.id for m in claimed], T0)
     assert await db[OUTBOX].count_documents({"state": "sent"}) == count
+    assert await store.oldest_pending(ALL, 500) == []
 
 
 class OutboxReads(monitoring.CommandListener):

@@ -1,5 +1,5 @@
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
@@ -8,7 +8,6 @@ from shared.clock import FakeClock
 from shared.outbox.relay import OUTBOX_SHARDS, OutboxMessage, OutboxRelay
 from shared.testing.fakes import InMemoryOutboxStore, RecordingPublisher
 
-LEASE = timedelta(seconds=30)
 ALL = list(range(OUTBOX_SHARDS))
 
 
@@ -22,7 +21,7 @@ def clock():
 
 
 def relay(store, publisher, clock, batch_size=10):
-    return OutboxRelay(store, publisher, clock, batch_size=batch_size, lease=LEASE)
+    return OutboxRelay(store, publisher, clock, batch_size=batch_size)
 
 
 async def test_pending_messages_are_published_in_order_and_marked_sent(clock):
@@ -41,7 +40,7 @@ async def test_batches_are_bounded(clock):
     assert [await r.relay_once() for _ in range(4)] == [2, 2, 1, 0]
 
 
-async def test_a_failed_publish_releases_the_batch_for_the_next_round(clock):
+async def test_a_failed_publish_leaves_the_batch_for_the_next_round(clock):
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
     store.add(message(1))
     publisher.fail_next = 1
@@ -53,26 +52,13 @@ async def test_a_failed_publish_releases_the_batch_for_the_next_round(clock):
     assert [m.id for m in publisher.published] == ["m1"]
 
 
-async def test_a_relay_that_died_mid_batch_is_taken_over_after_its_lease(clock):
+async def test_a_relay_that_died_mid_batch_leaves_it_pending_for_the_next_one(clock):
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
-    store.add(message(1))
-    # The first relay claims the batch and dies before publishing it.
-    await store.claim("dead-relay", ALL, clock.now(), LEASE, 10)
-    survivor = relay(store, publisher, clock)
-    assert await survivor.relay_once() == 0
-    clock.advance(LEASE + timedelta(seconds=1))
-    assert await survivor.relay_once() == 1
-    assert store.sent_ids() == ["m1"]
-
-
-async def test_a_late_mark_from_a_relay_whose_lease_was_taken_over_is_ignored(clock):
-    store = InMemoryOutboxStore()
-    store.add(message(1))
-    await store.claim("slow-relay", ALL, clock.now(), LEASE, 10)
-    clock.advance(LEASE * 2)
-    await store.claim("other-relay", ALL, clock.now(), LEASE, 10)
-    await store.mark_sent("slow-relay", ["m1"], clock.now())
-    assert store.sent_ids() == []
+    store.add(message(1), message(2))
+    # The first relay read the batch and died before publishing it: nothing was marked.
+    assert [m.id for m in await store.oldest_pending(ALL, 10)] == ["m1", "m2"]
+    assert await relay(store, publisher, clock).relay_once() == 2
+    assert store.sent_ids() == ["m1", "m2"]
 
 
 async def test_run_publishes_on_wake_and_stops(clock):
@@ -126,7 +112,7 @@ async def test_a_message_the_broker_refuses_is_parked_and_the_rest_keep_flowing(
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
     store.add(*(message(i) for i in range(3)))
     publisher.refuse["m1"] = MessageSizeTooLargeError()
-    r = OutboxRelay(store, publisher, clock, batch_size=10, lease=LEASE, park_after=3)
+    r = OutboxRelay(store, publisher, clock, batch_size=10, park_after=3)
     assert await r.relay_once() == 2
     assert store.sent_ids() == ["m0", "m2"]
     store.add(message(3))
@@ -143,7 +129,7 @@ async def test_a_transient_refusal_is_retried_and_never_parked(clock):
     store, publisher = InMemoryOutboxStore(), RecordingPublisher()
     store.add(message(1))
     publisher.refuse["m1"] = KafkaTimeoutError()
-    r = OutboxRelay(store, publisher, clock, batch_size=10, lease=LEASE, park_after=2)
+    r = OutboxRelay(store, publisher, clock, batch_size=10, park_after=2)
     for _ in range(5):
         assert await r.relay_once() == 0
     assert await store.parked_count() == 0
