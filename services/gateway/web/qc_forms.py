@@ -2,11 +2,14 @@
 and which forms a caller is offered (qc decides with the caller's acting role, the one
 the gateway names as the actor, so the pages offer by that role too)."""
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
 from services.gateway.domain.callers import REPORT_READERS, Caller, Role
+from services.gateway.domain.queries import TicketFilter
+from services.gateway.domain.search import query_tokens
 from services.gateway.web.actions import local_to_utc
 from services.gateway.web.i18n import N_
 
@@ -95,6 +98,11 @@ def call_body(form: Mapping[str, Any], zone: tzinfo) -> dict[str, Any]:
     return body | ({"next_attempt_at": local_to_utc("next_attempt_at", when, zone)} if when else {})
 
 
+def follow_up_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """What the follow-up ticket says (qc names ``description`` when it is empty)."""
+    return {"description": _text(form, "description")}
+
+
 def judging_body(form: Mapping[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = _filled(form, "unit", "category", "text", "station", "person")
     return body | {"appealable": _text(form, "appealable") == "on"}
@@ -152,3 +160,86 @@ def visit_attempts(history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, An
 def visit_open(attempts: Sequence[Mapping[str, Any]]) -> bool:
     """Still to call: no call completed or abandoned the visit."""
     return all(e["type"] == "qc.return_visit_attempted" for e in attempts)
+
+
+# --- a refused form, filled again ----------------------------------------------------
+
+# qc names a field as its body does (``items.<key>``); the form's input for it.
+_INPUTS = (("items.", "item."), ("fields.", "field."), ("answers.", "answer."))
+
+
+def input_name(field: str) -> str:
+    """The form input a field qc names was typed into (``items.a`` → ``item.a``)."""
+    for body, posted in _INPUTS:
+        if field.startswith(body):
+            return posted + field.removeprefix(body)
+    return field
+
+
+def named_fields(body: bytes) -> dict[str, str]:
+    """A 422's fields and why, by the input each names; nothing for other refusals."""
+    try:
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(detail, list):
+        return {}
+    found = [d for d in detail if isinstance(d, dict) and d.get("field")]
+    return {input_name(str(d["field"])): str(d.get("reason") or "") for d in found}
+
+
+def kept(form: Mapping[str, Any]) -> dict[str, str]:
+    """What the operator typed, to fill the refused form again (never the CSRF token)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+
+
+def refusal(
+    form_key: str, status: int, message: str, fields: Mapping[str, str], form: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A refused form as its page shows it: the message, each named field's reason next to
+    its input, and every value posted (qc applied none of them)."""
+    return {"form": form_key, "status": status, "message": message, "fields": dict(fields),
+            "kept": kept(form)}  # fmt: skip
+
+
+# --- a dissatisfied visit's follow-up ticket -------------------------------------------
+
+
+def follow_up_ref(ticket_id: str) -> str:
+    """The external ref qc gives the follow-up ticket it submits (one per visit)."""
+    return f"{ticket_id}:follow-up"
+
+
+def follow_up_filter(tenant_id: str, ticket_id: str) -> TicketFilter:
+    """The tickets whose text holds the follow-up's external ref (its keyword tokens)."""
+    return TicketFilter(tenant_id, tokens=tuple(query_tokens(follow_up_ref(ticket_id))))
+
+
+def follow_up_of(items: Sequence[Mapping[str, Any]], ticket_id: str) -> Mapping[str, Any] | None:
+    """The follow-up ticket qc opened for ``ticket_id``'s visit, among ``items``."""
+    ref = follow_up_ref(ticket_id)
+    return next(
+        (t for t in items if t.get("related_to") == ticket_id and t.get("external_ref") == ref),
+        None,
+    )
+
+
+def dissatisfied(attempts: Sequence[Mapping[str, Any]]) -> bool:
+    """The visit was completed and qc found the customer dissatisfied."""
+    done = [e for e in attempts if e.get("type") == "qc.return_visit_completed"]
+    return bool(done) and bool((done[-1].get("details") or {}).get("dissatisfied"))
+
+
+def follow_up_state(
+    attempts: Sequence[Mapping[str, Any]], follow_up: Mapping[str, Any] | None, done: str
+) -> str:
+    """What the visit shows of a follow-up: ``linked`` (its ticket is registered),
+    ``waiting`` (just asked for, or a call just recorded, and the read model has not caught
+    up yet), ``offer`` (dissatisfied, none asked for yet) or nothing."""
+    if follow_up is not None:
+        return "linked"
+    if done == "follow_up":
+        return "waiting"
+    if dissatisfied(attempts):
+        return "offer"
+    return "waiting" if done == "reached" and visit_open(attempts) else ""

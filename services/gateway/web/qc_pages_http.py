@@ -1,9 +1,11 @@
 """The quality-control pages: the inspection queue and its checklist, the return visits
-to call, and responsibility judgements with their appeals.
+to call (and a dissatisfied customer's follow-up ticket), and responsibility judgements
+with their appeals.
 
 Everything goes to qc through the gateway's forwarding with the signed-in caller (the
 same tenant scope and roles as the API routes of qc_http.py and appeals_http.py); qc
-decides, and its refusal is shown next to the form, nothing applied.
+decides, and its refusal is shown next to the form (a field it names, next to that
+field), the form filled again with everything typed: nothing was applied.
 """
 
 import json
@@ -14,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from services.gateway.app import forwarding, personal, reading
 from services.gateway.app.ports import ServiceRequest
+from services.gateway.domain import queries
 from services.gateway.domain.callers import REPORT_READERS, STAFF, require
 from services.gateway.domain.queries import Page, TicketFilter
 from services.gateway.web import qc_forms as qf
@@ -27,26 +30,32 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Fields = dict[str, Any]
 
 
-async def _qc(
+async def _send(
     v: Visit, method: str, path: str, body: Fields | None = None, params: Fields | None = None
-) -> tuple[int, Any]:
-    """qc's answer (status, JSON) to a request made as the visitor."""
+) -> forwarding.StoredReply:
     data = json.dumps(body).encode() if body is not None else b""
     kind = "application/json" if data else ""
     sent = ServiceRequest("qc", method, path, data, kind, params or {})
-    reply = await forwarding.send(sent, v.caller, None, v.ctx.forwarding)
-    try:
-        found = json.loads(reply.body) if reply.body else None
-    except ValueError:
-        found = None
-    if reply.status >= 300:
-        return reply.status, refusal_reason(reply.body)
-    return reply.status, found
+    return await forwarding.send(sent, v.caller, None, v.ctx.forwarding)
+
+
+async def _post(v: Visit, path: str, body: Fields, form_key: str, form: Any) -> Fields | None:
+    """The form's body posted to qc: ``None`` when done, else the refusal to show (its
+    message, the fields it names, and what was typed, to fill the form again)."""
+    reply = await _send(v, "POST", path, body)
+    if reply.status < 300:
+        return None
+    said, named = refusal_reason(reply.body), qf.named_fields(reply.body)
+    return qf.refusal(form_key, reply.status, said, named, form)
 
 
 async def _read(v: Visit, path: str, empty: Any, **params: str) -> Any:
-    status, found = await _qc(v, "GET", path, None, params)
-    return found if status == 200 else empty
+    """qc's JSON answer to a GET made as the visitor; ``empty`` when it has none."""
+    reply = await _send(v, "GET", path, None, params)
+    try:
+        return json.loads(reply.body) if reply.status == 200 and reply.body else empty
+    except ValueError:
+        return empty
 
 
 def _show(request: Request, v: Visit, template: str, values: Fields, status: int = 200) -> Response:
@@ -107,29 +116,41 @@ async def inspect(request: Request, v: Visitor, ticket_id: str) -> Response:
     chosen = values["chosen"] or {}
     keys = [item["key"] for item in values["items"]]
     body = qf.verdict_body(keys, form, bool(chosen.get("overdue")))
-    status, said = await _qc(v, "POST", f"/inspections/{ticket_id}/submit", body)
-    if status < 300:
+    refusal = await _post(v, f"/inspections/{ticket_id}/submit", body, "checklist", form)
+    if refusal is None:
         return RedirectResponse(f"/ui/qc/inspections?ticket={ticket_id}&done=1", status_code=303)
-    refusal = {"status": status, "message": said}
-    return _show(
-        request,
-        v,
-        "qc_inspections.html",
-        values | {"ticket": ticket_id, "refusal": refusal},
-        status,
-    )
+    values |= {"ticket": ticket_id, "refusal": refusal}
+    return _show(request, v, "qc_inspections.html", values, refusal["status"])
 
 
 # --- return visits -------------------------------------------------------------------
 
 
-async def _visit_values(v: Visit, ticket: str) -> Fields:
+async def _follow_up(v: Visit, ticket_id: str) -> Fields | None:
+    """The follow-up ticket qc opened after the visit, once the read model has it."""
+    query = queries.readable_by(qf.follow_up_filter(v.tenant, ticket_id), v.caller)
+    found = await reading.list_tickets(v.ctx.new_uow, query, Page(10))
+    followed = qf.follow_up_of(found.items, ticket_id)
+    return dict(followed) if followed is not None else None
+
+
+async def _follow_up_values(v: Visit, ticket_id: str, attempts: list[Any], done: str) -> Fields:
+    follow_up = await _follow_up(v, ticket_id) if qf.dissatisfied(attempts) else None
+    state = qf.follow_up_state(attempts, follow_up, done)
+    return {"follow_up": follow_up, "follow_up_state": state, "visit_id": ticket_id,
+            "visit_done": done, "may_call": qf.acts_as(v.caller, qf.VISITORS)}  # fmt: skip
+
+
+async def _visit_values(v: Visit, ticket: str, done: str = "") -> Fields:
     due = await _read(v, f"/tenants/{v.tenant}/return-visits", [])
-    chosen, attempts = None, []
+    chosen: Fields | None = None
+    attempts: list[Any] = []
+    follow: Fields = {}
     if ticket:
         chosen = await reading.get_ticket(ticket, v.caller, v.ctx.new_uow)
         attempts = qf.visit_attempts(chosen["history"])
-    return {
+        follow = await _follow_up_values(v, ticket, attempts, done)
+    return follow | {
         "due": due, "chosen": chosen, "attempts": attempts, "open": qf.visit_open(attempts),
         "may_call": qf.acts_as(v.caller, qf.VISITORS), "missed": qf.MISSED, "survey": qf.SURVEY,
         "visit_events": qf.VISIT_EVENTS, "zone": v.lang.zone.key,
@@ -139,7 +160,7 @@ async def _visit_values(v: Visit, ticket: str) -> Fields:
 @router.get("/ui/qc/return-visits")
 async def return_visits(request: Request, v: Visitor, ticket: str = "", done: str = "") -> Response:
     require(v.caller, qf.VISITORS)
-    values = await _visit_values(v, ticket)
+    values = await _visit_values(v, ticket, done)
     return _show(request, v, "qc_visits.html", values | {"ticket": ticket, "done": done})
 
 
@@ -153,24 +174,57 @@ async def visit_attempts(request: Request, v: Visitor, ticket_id: str) -> Respon
     return _show(request, v, "_qc_attempts.html", values)
 
 
+@router.get("/ui/qc/return-visits/{ticket_id}/follow-up")
+async def follow_up_part(request: Request, v: Visitor, ticket_id: str, done: str = "") -> Response:
+    """The follow-up part again, while it waits for the read model (the live feed)."""
+    require(v.caller, qf.VISITORS)
+    chosen = await reading.get_ticket(ticket_id, v.caller, v.ctx.new_uow)
+    attempts = qf.visit_attempts(chosen["history"])
+    values = await _follow_up_values(v, ticket_id, attempts, done)
+    return _show(request, v, "_qc_follow_up.html", values)
+
+
 @router.post("/ui/qc/return-visits/{ticket_id}")
 async def record_call(request: Request, v: Visitor, ticket_id: str) -> Response:
     require(v.caller, qf.VISITORS)
     form = await _form(request, v)
     await forwarding.ticket_in_scope(ticket_id, v.caller, v.ctx.new_uow)
+    key = "reached" if form.get("outcome") == "reached" else "missed"
+    refusal: Fields | None
     try:
         body = qf.call_body(form, v.lang.zone)
-        status, said = await _qc(v, "POST", f"/return-visits/{ticket_id}/calls", body)
     except InvalidFields as error:  # the posted time could not be read
-        status, said = error.status_code, error.message
-    if status < 300:
+        named = {qf.input_name(k): r for k, r in error.errors.items()}
+        refusal = qf.refusal(key, error.status_code, error.message, named, form)
+    else:
+        refusal = await _post(v, f"/return-visits/{ticket_id}/calls", body, key, form)
+    if refusal is None:
         target = f"/ui/qc/return-visits?ticket={ticket_id}&done={body['outcome']}"
         return RedirectResponse(target, status_code=303)
+    return await _visit_refused(request, v, ticket_id, refusal)
+
+
+@router.post("/ui/qc/return-visits/{ticket_id}/follow-up")
+async def follow_up(request: Request, v: Visitor, ticket_id: str) -> Response:
+    """A dissatisfied customer's follow-up ticket: qc submits it to intake, linked to this
+    one (once; qc refuses a second one, or one for a satisfied customer)."""
+    require(v.caller, qf.VISITORS)
+    form = await _form(request, v)
+    await forwarding.ticket_in_scope(ticket_id, v.caller, v.ctx.new_uow)
+    body = qf.follow_up_body(form)
+    refusal = await _post(v, f"/return-visits/{ticket_id}/follow-up", body, "follow_up", form)
+    if refusal is None:
+        target = f"/ui/qc/return-visits?ticket={ticket_id}&done=follow_up"
+        return RedirectResponse(target, status_code=303)
+    return await _visit_refused(request, v, ticket_id, refusal)
+
+
+async def _visit_refused(request: Request, v: Visit, ticket_id: str, refusal: Fields) -> Response:
     values = await _visit_values(v, ticket_id)
-    refusal = {"form": str(form.get("outcome") or ""), "status": status, "message": said}
-    return _show(
-        request, v, "qc_visits.html", values | {"ticket": ticket_id, "refusal": refusal}, status
-    )
+    if refusal["form"] == "follow_up":  # its form stays, with the refusal next to it
+        values["follow_up_state"] = "offer"
+    values |= {"ticket": ticket_id, "refusal": refusal}
+    return _show(request, v, "qc_visits.html", values, refusal["status"])
 
 
 # --- judgements and appeals ----------------------------------------------------------
@@ -241,12 +295,10 @@ async def judgement_step(request: Request, v: Visitor, ticket_id: str, step: str
     body = {
         "judge": qf.judging_body, "decide": qf.decision_body,
     }.get(step, lambda f: qf.appeal_body(f, v.lang.tag))(form)  # fmt: skip
-    status, said = await _qc(v, "POST", f"/complaints/{ticket_id}/{STEPS[step]}", body)
-    if status < 300:
+    refusal = await _post(v, f"/complaints/{ticket_id}/{STEPS[step]}", body, step, form)
+    if refusal is None:
         target = f"/ui/qc/judgements?ticket={ticket_id}&done={step}"
         return RedirectResponse(target, status_code=303)
     values = await _judgement_values(v, "appealed", ticket_id)
-    refusal = {"form": step, "status": status, "message": said}
-    return _show(
-        request, v, "qc_judgements.html", values | {"ticket": ticket_id, "refusal": refusal}, status
-    )
+    values |= {"ticket": ticket_id, "refusal": refusal}
+    return _show(request, v, "qc_judgements.html", values, refusal["status"])
