@@ -3,6 +3,7 @@ routes in-process, notify and sla replaced by a recorder: the recipient is the t
 username whatever the client sends, other fields than the preferences are refused before
 anything is forwarded, and another tenant's ticket is a 404."""
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from services.gateway.app.forwarding import Forwarding
 from services.gateway.app.ports import ServiceRequest
@@ -63,6 +64,14 @@ def services() -> Services:
 
 @pytest.fixture
 async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_with(me_http.router, services) as found:
+        yield found
+
+
+@contextlib.asynccontextmanager
+async def gateway_with(router: APIRouter, services: Services) -> AsyncIterator[httpx.AsyncClient]:
+    """``router`` in-process with the gateway's forwarding to ``services``; acme's ticket
+    t-1 (ivan's) and globex's t-9 in the read model."""
     uow = FakeGatewayUnitOfWork()
     uow.views.docs["t-1"] = {"ticket_id": "t-1", "tenant_id": "acme", "submitted_by": "ivan"}
     uow.views.docs["t-9"] = {"ticket_id": "t-9", "tenant_id": "globex", "submitted_by": "x"}
@@ -73,7 +82,7 @@ async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
         new_uow=uow, tokens=Tokens(), claim_names=ClaimNames(),
         forwarding=Forwarding(services, InMemoryIdempotencyKeys(), clock, timedelta(seconds=60)),
     )  # fmt: skip
-    app.include_router(me_http.router)
+    app.include_router(router)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as found:
         yield found

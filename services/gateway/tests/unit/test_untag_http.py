@@ -2,20 +2,12 @@
 with "/" in it reaches dispatch as one quoted path segment."""
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.gateway.app.forwarding import Forwarding
-from services.gateway.domain.callers import ClaimNames
 from services.gateway.entrypoints import commands_http
-from services.gateway.tests.fakes import FakeGatewayUnitOfWork, InMemoryIdempotencyKeys
-from services.gateway.tests.unit.test_me_http import Services, Tokens, auth
-from shared.clock import FakeClock
-from shared.http import install_http_basics
+from services.gateway.tests.unit.test_me_http import Services, auth, gateway_with
 
 
 @pytest.fixture
@@ -25,18 +17,7 @@ def services() -> Services:
 
 @pytest.fixture
 async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
-    uow = FakeGatewayUnitOfWork()
-    uow.views.docs["t-1"] = {"ticket_id": "t-1", "tenant_id": "acme", "submitted_by": "ivan"}
-    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    app = FastAPI()
-    install_http_basics(app)
-    app.state.context = SimpleNamespace(
-        new_uow=uow, tokens=Tokens(), claim_names=ClaimNames(),
-        forwarding=Forwarding(services, InMemoryIdempotencyKeys(), clock, timedelta(seconds=60)),
-    )  # fmt: skip
-    app.include_router(commands_http.router)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as found:
+    async with gateway_with(commands_http.router, services) as found:
         yield found
 
 
