@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import InvalidFields, RequestError
+from shared.errors import InvalidFields, RequestError, TransientConflict
 
 
 class FieldProblem(BaseModel):
@@ -92,8 +92,18 @@ async def _request_refused(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
 
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The database conflicted or dropped the connection (a failover, a restart): nothing
+    # was changed, and the same request again will most likely succeed. Not a 500.
+    assert isinstance(exc, TransientConflict)
+    body = {"detail": {"message": "the database is briefly unavailable; nothing was "
+                                  "changed, please retry"}}  # fmt: skip
+    return JSONResponse(status_code=503, content=body, headers={"Retry-After": "1"})
+
+
 def install_http_basics(app: FastAPI) -> None:
     """Error bodies every service shares."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_failed)
     app.add_exception_handler(RequestError, _request_refused)
+    app.add_exception_handler(TransientConflict, _unavailable)
