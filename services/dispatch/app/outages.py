@@ -47,9 +47,21 @@ async def place(uow: DispatchUnitOfWork, order: WorkOrder, registered_at: dateti
             return
     candidates = await uow.clusters.near(order.tenant_id, complaint, rule)
     members = members_of(complaint, candidates, rule)
-    if members:
-        points = {c.ticket_id: c for c in [*candidates, complaint] if c.ticket_id in members}
-        await _detect(uow, order, list(points.values()), members, rule.radius_km)
+    if not members:
+        return
+    # Detected already, by a later complaint processed first (tickets arrive on several
+    # partitions) in this same transaction, where the geo query above may not see it:
+    # joining it keeps its members; detecting it again would overwrite them.
+    detected = await uow.clusters.get(_cluster_id(order.tenant_id, members))
+    if detected is not None and detected.covers(complaint):
+        await _join(uow, detected, order, complaint)
+        return
+    points = {c.ticket_id: c for c in [*candidates, complaint] if c.ticket_id in members}
+    await _detect(uow, order, list(points.values()), members, rule.radius_km)
+
+
+def _cluster_id(tenant_id: str, members: list[str]) -> str:
+    return str(uuid5(NAMESPACE_URL, f"cluster:{tenant_id}:{members[0]}"))
 
 
 async def _join(
@@ -69,7 +81,7 @@ async def _detect(
     radius_km: float,
 ) -> None:  # fmt: skip
     newest = max(points, key=lambda p: p.registered_at)
-    cluster_id = str(uuid5(NAMESPACE_URL, f"cluster:{order.tenant_id}:{members[0]}"))
+    cluster_id = _cluster_id(order.tenant_id, members)
     cluster = Cluster(cluster_id, order.tenant_id, newest.category,
                       centre_of((p.lon, p.lat) for p in points), radius_km,
                       newest.registered_at, list(members))  # fmt: skip
