@@ -106,6 +106,7 @@ class ServiceKit:
         context: Any,
         routers: Sequence[APIRouter],
         indexes: Mapping[str, Sequence[IndexModel]],
+        retired_indexes: Mapping[str, Sequence[str]] | None = None,
         produces: Sequence[str] = (),
         loops: Sequence[BackgroundLoop] = (),
         on_shutdown: Sequence[Hook] = (),
@@ -114,11 +115,12 @@ class ServiceKit:
         its entrypoints are handed) lands on ``app.state.context``.
 
         The outbox relay runs only for a service that ``produces`` topics; ``on_shutdown``
-        closes what the service built itself (HTTP clients).
+        closes what the service built itself (HTTP clients); ``retired_indexes``
+        (collection → names) are indexes an earlier version made that are dropped at start.
         """
         relaying = bool(produces)
         ttl = self.settings.processed_events_ttl_s
-        startup: list[Hook] = [partial(ensure_indexes, self.db, indexes, ttl)]
+        startup: list[Hook] = [partial(ensure_indexes, self.db, indexes, ttl, retired_indexes)]
         shutdown: list[Hook] = list(on_shutdown)
         background = list(loops)
         if relaying:

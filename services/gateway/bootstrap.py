@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.gateway.adapters.mongo import (
+    RETIRED_INDEXES,
     GatewayMongoUnitOfWork,
     MongoIdempotencyKeys,
     MongoNotificationFeed,
@@ -102,6 +103,7 @@ def create_app(
         context=ctx,
         routers=ROUTERS,
         indexes=indexes(settings.idempotency_ttl_s) | web_indexes(),
+        retired_indexes=RETIRED_INDEXES,
         on_shutdown=[client.aclose for client in clients.values()],
     )
     if settings.dashboard:

@@ -46,6 +46,8 @@ class IndexPlan:
     create: list[IndexModel] = field(default_factory=list)
     # name → the TTL to set with collMod (the only option changeable in place)
     retime: dict[str, int] = field(default_factory=dict)
+    # names of indexes an earlier version made and this one replaced
+    drop: list[str] = field(default_factory=list)
 
 
 def _key(spec: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -73,11 +75,17 @@ def _ttl(spec: Mapping[str, Any]) -> int | None:
     return None if value is None else int(value)
 
 
-def plan_indexes(existing: Iterable[Mapping[str, Any]], wanted: Sequence[IndexModel]) -> IndexPlan:
-    """What to create or change so that ``wanted`` exists; pure, so it is tested alone."""
+def plan_indexes(
+    existing: Iterable[Mapping[str, Any]],
+    wanted: Sequence[IndexModel],
+    retired: Iterable[str] = (),
+) -> IndexPlan:
+    """What to create, change or drop so that ``wanted`` exists and no ``retired`` index
+    (by name) is left to slow every write; pure, so it is tested alone."""
     by_name = {spec["name"]: spec for spec in existing}
     by_key = {_key(spec): spec for spec in by_name.values()}
-    plan = IndexPlan()
+    wanted_names = {model.document["name"] for model in wanted}
+    plan = IndexPlan(drop=[n for n in retired if n in by_name and n not in wanted_names])
     for model in wanted:
         spec = model.document
         have = by_name.get(spec["name"]) or by_key.get(_key(spec))
@@ -118,13 +126,17 @@ async def ensure_indexes(
     db: AsyncDatabase[Any],
     indexes: Mapping[str, Sequence[IndexModel]],
     processed_events_ttl_s: int = DEFAULT_PROCESSED_EVENTS_TTL_S,
+    retired: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """Create every missing index of the kernel's collections and of ``indexes``."""
+    """Create every missing index of the kernel's collections and of ``indexes``, and drop
+    the ``retired`` ones (collection → index names) an earlier version created."""
     for collection, models in {**kernel_indexes(processed_events_ttl_s), **indexes}.items():
         if not models:
             continue
         existing = await (await db[collection].list_indexes()).to_list()
-        plan = plan_indexes(existing, models)
+        plan = plan_indexes(existing, models, (retired or {}).get(collection, ()))
+        for name in plan.drop:
+            await db[collection].drop_index(name)
         if plan.create:
             await db[collection].create_indexes(plan.create)
         for name, seconds in plan.retime.items():

@@ -1,7 +1,9 @@
 """The ticket read model in MongoDB."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -13,6 +15,7 @@ from services.gateway.app.ports import FeedChange
 from services.gateway.domain.idempotency import KeyRecord, StoredReply
 from services.gateway.domain.projection import OPEN_STATUSES, ViewUpdate, list_key
 from services.gateway.domain.queries import Page, TicketFilter
+from services.gateway.domain.search import anchor_token, holds_all
 from shared.mongo.unit_of_work import MongoUnitOfWork
 
 TICKETS = "tickets"
@@ -42,7 +45,8 @@ VIEW_INDEXES = {
         # A customer's tickets by the number an agent types (multikey: one key a ticket).
         _by_tenant("customer_keys"),
         _by_tenant("severity", "status"),
-        IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)]),
+        # Keywords: one token's tickets of a time window (see _with_keywords).
+        _by_tenant("search"),
         IndexModel([("tenant_id", ASCENDING), ("number", ASCENDING)]),
         # Reports: one tenant's tickets registered in a period.
         IndexModel([("tenant_id", ASCENDING), ("registered_at", ASCENDING)]),
@@ -55,6 +59,10 @@ VIEW_INDEXES = {
         ),
     ],
 }
+
+
+# Keywords had (tenant_id, search) before the list order joined it.
+RETIRED_INDEXES = {TICKETS: ["tenant_id_1_search_1"]}
 
 
 def indexes(idempotency_ttl_s: int) -> dict[str, list[IndexModel]]:
@@ -114,18 +122,16 @@ class MongoTicketViews:
         ``list_key`` (the cursor of the next page)."""
         if query.nothing:
             return []
-        if page.oldest_first or query.number is not None or query.tokens:
-            # A number is found through its own index, keywords through theirs; SecantusDB
-            # scans the collection for a keyword query with a time range, so a window would
-            # only cost more.
+        if page.oldest_first or query.number is not None:
+            # A number is found through its own index.
             keys = {"$gt" if page.oldest_first else "$lt": page.after} if page.after else {}
             order = ASCENDING if page.oldest_first else DESCENDING
             return await self._page(ticket_query(query), keys, order, page.limit)
-        return await self._newest(ticket_query(query), page, now)
+        if query.tokens:
+            return await self._newest(partial(self._with_keywords, query), page, now)
+        return await self._newest(partial(self._page, ticket_query(query)), page, now)
 
-    async def _newest(
-        self, query: dict[str, Any], page: Page, now: datetime
-    ) -> list[dict[str, Any]]:
+    async def _newest(self, fetch: "_Fetch", page: Page, now: datetime) -> list[dict[str, Any]]:
         """Newest first, one time window at a time, each four times the last, back from the
         cursor (or now): MongoDB answers a window from the index range alone, where one
         query over the whole range makes SecantusDB fetch and sort every matching ticket
@@ -135,12 +141,51 @@ class MongoTicketViews:
         for span in _WINDOWS:
             lower = list_key(start - span, "")
             window = {"$gte": lower} | ({"$lt": upper} if upper else {})
-            found += await self._page(query, window, DESCENDING, page.limit - len(found))
+            found += await fetch(window, DESCENDING, page.limit - len(found))
             if len(found) >= page.limit:
                 return found
             upper = lower
-        rest = page.limit - len(found)
-        return found + await self._page(query, {"$lt": upper}, DESCENDING, rest)
+        return found + await fetch({"$lt": upper}, DESCENDING, page.limit - len(found))
+
+    async def _with_keywords(
+        self, query: TicketFilter, keys: dict[str, Any], order: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """The window's tickets holding every keyword: the index finds those holding the
+        anchor token in the window (one equality and a range on ``(tenant_id, search,
+        list_key)``, which SecantusDB answers from the index; ``$all`` makes it scan the
+        tenant), the other tokens are checked on what it found, and the rest of the filter,
+        if any, by MongoDB on those tickets alone."""
+        rest = ticket_query(replace(query, tokens=()))
+        only_keywords = rest == {"tenant_id": query.tenant_id}
+        anchored = {"tenant_id": query.tenant_id, "search": anchor_token(query.tokens)}
+        shown = (
+            {k: v for k, v in _LISTED.items() if k not in ("list_key", "search")}
+            if only_keywords
+            else {"ticket_id": 1, "search": 1}
+        )
+        cursor = self._tickets.find(anchored | {"list_key": keys}, shown, session=self._session)
+        found = [
+            doc
+            for doc in await cursor.sort("list_key", order).to_list()
+            if holds_all(doc.pop("search", ()), query.tokens)
+        ]
+        if only_keywords:
+            return found[:limit]
+        return await self._among([d["ticket_id"] for d in found], rest, order, limit)
+
+    async def _among(
+        self, ticket_ids: list[str], query: dict[str, Any], order: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Those of ``ticket_ids`` (in list order) that match ``query``, a chunk at a time
+        until ``limit`` are found: SecantusDB checks ``$in`` against every candidate, so one
+        query over thousands of ids costs their square."""
+        kept: list[dict[str, Any]] = []
+        for first in range(0, len(ticket_ids), _AMONG_CHUNK):
+            chunk = {"_id": {"$in": ticket_ids[first : first + _AMONG_CHUNK]}}
+            kept += await self._page(chunk | query, {}, order, limit - len(kept))
+            if len(kept) >= limit:
+                break
+        return kept
 
     async def _page(
         self, query: dict[str, Any], keys: dict[str, Any], order: int, limit: int
@@ -173,6 +218,12 @@ class MongoTicketViews:
         cursor = self._tickets.find(query, _LISTED, session=self._session)
         return await cursor.sort(order, ASCENDING).limit(limit).to_list()
 
+
+# How many candidate ids one query checks against the rest of a keyword query's filter.
+_AMONG_CHUNK = 100
+
+# A window's views: (list_key range, order, at most how many).
+_Fetch = Callable[[dict[str, Any], int, int], Awaitable[list[dict[str, Any]]]]
 
 # What a projection reads of the stored view besides the stamps (projection.handling).
 _HANDLING = ("handled_by", "assignee", "status")

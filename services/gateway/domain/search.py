@@ -12,7 +12,7 @@ from three letters on, so ``посыл`` finds ``Посылка`` and ``посы
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Han, Hiragana, Katakana, Hangul: scripts written without spaces between words.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -60,3 +60,14 @@ def query_tokens(query: str) -> list[str]:
         for token in _bigrams(run) if _CJK_RUN.fullmatch(run) else [run[:MAX_WORD]]:
             found[token] = None
     return list(found)[:MAX_QUERY_TOKENS]
+
+
+def anchor_token(tokens: Sequence[str]) -> str:
+    """The token the index looks a query up by: the longest, as the one fewest tickets
+    are likely to hold (the first of equals, so a query always asks the same)."""
+    return max(tokens, key=len)
+
+
+def holds_all(held: Iterable[str], tokens: Iterable[str]) -> bool:
+    """Whether a ticket holding ``held`` matches a query of ``tokens``."""
+    return set(tokens) <= set(held)

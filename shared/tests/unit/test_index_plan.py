@@ -80,3 +80,15 @@ def test_an_index_that_means_something_else_is_refused_with_both_specs(have, wan
     message = str(refused.value)
     assert repr(have.document["name"]) in message
     assert message.count("key {") == 2  # what exists and what is wanted
+
+
+def test_a_retired_index_that_exists_is_dropped_and_one_that_does_not_is_left_alone():
+    old = IndexModel([("tenant_id", ASCENDING), ("search", ASCENDING)])
+    plan = plan_indexes([reported(old), reported(UNIQUE)], [UNIQUE], ["tenant_id_1_search_1"])
+    assert plan.drop == ["tenant_id_1_search_1"]
+    assert plan_indexes([reported(UNIQUE)], [UNIQUE], ["tenant_id_1_search_1"]).drop == []
+
+
+def test_an_index_still_wanted_is_never_dropped_even_if_named_retired():
+    plan = plan_indexes([reported(UNIQUE)], [UNIQUE], ["tenant_id_1_number_1"])
+    assert plan.drop == []

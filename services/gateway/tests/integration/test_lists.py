@@ -10,6 +10,7 @@ from services.gateway.settings import GatewaySettings
 from shared.events import Actor
 from shared.events import dispatch as d
 from shared.events.submissions import RecordedContact
+from shared.events.vocabulary import TicketType
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
@@ -102,6 +103,15 @@ async def test_keywords_find_chinese_russian_and_english_text(gateway):
     assert await ids(client, q="nothing-like-this") == []
 
 
+async def test_keywords_combine_with_the_other_filters(gateway):
+    client, _ = gateway
+
+    assert await ids(client, q="broadband", tag="vip") == ["l-2"]
+    assert await ids(client, q="宽带", status="new") == ["l-6", "l-0"]
+    assert await ids(client, q="宽带", tag="vip") == []
+    assert await ids(client, q="宽带", limit=1) == ["l-6"]
+
+
 async def test_numbers_are_found_exactly_or_by_prefix(gateway):
     client, tenant = gateway
 
@@ -155,20 +165,61 @@ async def test_newest_first_pages_cross_the_time_windows_in_order(
             partial(client.get, "/tickets", params={"limit": 50}),
             lambda r: len(r.json()["items"]) == len(ages),
         )
-        seen: list[str] = []
-        after: str | None = None
-        while True:
-            params: dict[str, str | int] = {"limit": 2}
-            if after:
-                params["after"] = after
-            page = (await client.get("/tickets", params=params)).json()
-            seen += [t["ticket_id"] for t in page["items"]]
-            after = page["next"]
-            if after is None:
-                break
+        listed = await every_page(client, {})
+        searched = await every_page(client, {"q": "subject"})
     await mongo_client.drop_database(settings.mongo_db)
 
-    assert seen == [f"w-{i}" for i in range(len(ages))]
+    assert listed == [f"w-{i}" for i in range(len(ages))]
+    assert searched == listed
+
+
+async def test_a_keyword_and_a_filter_find_a_match_behind_many_that_only_hold_the_keyword(
+    service_settings, infra, issuer, mongo_client, namespace
+):
+    """The keyword's tickets are checked against the rest of the filter in chunks: the one
+    complaint is the oldest of 250 holding the keyword, beyond the first chunks."""
+    settings = service_settings(GatewaySettings, oidc_issuer=issuer.url)
+    tenant = f"{namespace}-k"
+    now = datetime.now(UTC)
+    events = [
+        ticket_registered(
+            f"k-{i}", TicketType.COMPLAINT if i == 0 else TicketType.INCIDENT, tenant_id=tenant,
+            at=now - timedelta(minutes=250 - i),
+        )
+        for i in range(250)
+    ]  # fmt: skip
+    async with running(create_app(settings)) as client:
+        client.headers.update(issuer.headers(tenant, ["supervisor"]))
+        await publish_in_order(infra.kafka_bootstrap, settings.topics.intake_events, *events)
+        everything = [f"k-{i}" for i in range(250)]
+
+        async def newest_and_oldest() -> list[str]:
+            newest = await ids(client, limit=200)
+            return sorted({*newest, *await ids(client, order="oldest", limit=200)})
+
+        await eventually(newest_and_oldest, lambda seen: seen == sorted(everything), timeout=90)
+        found = await ids(client, q="subject", type="complaint")
+        incidents = await ids(client, q="subject", type="incident", limit=150)
+    await mongo_client.drop_database(settings.mongo_db)
+
+    assert found == ["k-0"]
+    assert incidents == [f"k-{i}" for i in range(249, 99, -1)]
+
+
+async def every_page(client, params: dict[str, str]) -> list[str]:
+    """The ids of every page of two, following the cursor."""
+    seen: list[str] = []
+    after: str | None = None
+    while True:
+        page = (
+            await client.get(
+                "/tickets", params={"limit": 2, **params} | ({"after": after} if after else {})
+            )
+        ).json()
+        seen += [t["ticket_id"] for t in page["items"]]
+        after = page["next"]
+        if after is None:
+            return seen
 
 
 async def test_a_requester_sees_only_what_they_submitted_without_internal_comments(

@@ -1,10 +1,10 @@
 """Keyword tokens for Chinese, Russian and English text, without a text index."""
 
-from services.gateway.domain.search import document_tokens, query_tokens
+from services.gateway.domain.search import anchor_token, document_tokens, holds_all, query_tokens
 
 
 def found(text: str, query: str) -> bool:
-    return set(query_tokens(query)) <= set(document_tokens([text]))
+    return holds_all(document_tokens([text]), query_tokens(query))
 
 
 def test_chinese_is_found_by_any_two_or_more_characters_of_it():
@@ -53,3 +53,15 @@ def test_tokens_are_unique_and_long_words_and_queries_are_capped():
 def test_empty_and_missing_texts_give_no_tokens():
     assert document_tokens([None, "", "  --  "]) == []
     assert query_tokens("  ,, ") == []
+
+
+def test_the_anchor_is_the_longest_token_and_the_first_of_equals():
+    assert anchor_token(query_tokens("vpn finance")) == "finance"
+    assert anchor_token(query_tokens("无法上网")) == "无法"
+    assert anchor_token(["ab", "cd"]) == "ab"
+
+
+def test_a_ticket_holds_a_query_only_with_every_token():
+    assert holds_all(["a", "b", "c"], ["c", "a"])
+    assert not holds_all(["a", "b"], ["a", "z"])
+    assert holds_all(["a"], [])
