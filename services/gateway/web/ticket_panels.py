@@ -146,11 +146,12 @@ def _unknown_row(metric: str, ticket: Mapping[str, Any]) -> Fields:
             "breach_at": None}  # fmt: skip
 
 
-def duration(seconds: int | None) -> tuple[int, int] | None:
-    """Hours and minutes of a target (business time)."""
+def duration(seconds: int | None) -> tuple[int, int, int] | None:
+    """Hours, minutes and seconds of a target (business time); a target set to a fraction
+    of an hour can leave seconds, which "0 h 00 min" would hide."""
     if seconds is None:
         return None
-    return seconds // 3600, seconds % 3600 // 60
+    return seconds // 3600, seconds % 3600 // 60, seconds % 60
 
 
 async def _timeline(v: Visit, ticket_id: str) -> Fields | None:

@@ -3,11 +3,15 @@ attachments previewed or downloaded, the SLA rows from the SLA service or the hi
 portal messages apart from internal comments, and the form's fields checked one by one."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
 
+from services.gateway.web import i18n
 from services.gateway.web import preferences_http as prefs
 from services.gateway.web import ticket_panels as panels
+from services.gateway.web.render import environment, page
 
 AT = "2026-03-02T01:00:00+00:00"
 
@@ -86,8 +90,28 @@ def test_each_clock_says_its_target_due_pauses_warnings_and_whether_it_was_met()
     assert rows["resolution"]["pauses"] == [{"status": "on_hold", "start": AT, "end": None}]
     assert rows["resolution"]["warnings"] == [{"at": AT, "percent": 80}]
     assert rows["transfer"]["breach_at"] == AT
-    assert panels.duration(rows["resolution"]["target_seconds"]) == (8, 30)
+    assert panels.duration(rows["resolution"]["target_seconds"]) == (8, 30, 0)
+    assert panels.duration(2) == (0, 0, 2)
     assert panels.duration(None) is None
+
+
+def sla_panel(target_seconds: int, tag: str) -> str:
+    row = {"metric": "response", "outcome": "running", "target_seconds": target_seconds,
+           "due_at": None, "pauses": [], "warnings": [], "breach_at": None}  # fmt: skip
+    shown = {"panels": {"sla": {"rows": [row], "from_history": False}, "duration": panels.duration,
+                        "metric_labels": panels.METRIC_LABELS,
+                        "outcome_labels": panels.OUTCOME_LABELS}}  # fmt: skip
+    lang = i18n.language(i18n.load_catalogs(), tag, ZoneInfo("Asia/Shanghai"))
+    request = Request(
+        {"type": "http", "path": "/ui/tickets/t-1", "query_string": b"", "headers": []}
+    )
+    return bytes(page(environment(), request, "_sla.html", lang, shown).body).decode()
+
+
+def test_a_target_shows_its_seconds_only_when_it_has_some():
+    assert "0 h 00 min 02 s" in sla_panel(2, "en")
+    assert "0 小时 00 分 02 秒" in sla_panel(2, "zh-CN")
+    assert "8 ч 30 мин<" in sla_panel(30600, "ru")
 
 
 def test_without_the_sla_service_the_history_says_what_fired():
