@@ -150,26 +150,30 @@ class MongoTicketViews:
     async def _with_keywords(
         self, query: TicketFilter, keys: dict[str, Any], order: int, limit: int
     ) -> list[dict[str, Any]]:
-        """The window's tickets holding every keyword: the index finds those holding the
-        anchor token in the window (one equality and a range on ``(tenant_id, search,
-        list_key)``, which SecantusDB answers from the index; ``$all`` makes it scan the
-        tenant), the other tokens are checked on what it found, and the rest of the filter,
-        if any, by MongoDB on those tickets alone."""
+        """The window's tickets holding every keyword. An index finds the candidates: one
+        person's tickets when the filter is about one person (a requester's own, an
+        engineer's), else the tickets holding the anchor token — an equality and a range on
+        ``(tenant_id, …, list_key)``, which SecantusDB answers from the index where ``$all``
+        makes it scan the tenant. The tokens are checked on the candidates, and the rest of
+        the filter, if any, by MongoDB on those alone."""
         rest = ticket_query(replace(query, tokens=()))
-        only_keywords = rest == {"tenant_id": query.tenant_id}
-        anchored = {"tenant_id": query.tenant_id, "search": anchor_token(query.tokens)}
+        personal = _one_person(rest)
+        complete = personal or rest == {"tenant_id": query.tenant_id}
+        driver = rest if personal else {
+            "tenant_id": query.tenant_id, "search": anchor_token(query.tokens),
+        }  # fmt: skip
         shown = (
             {k: v for k, v in _LISTED.items() if k not in ("list_key", "search")}
-            if only_keywords
+            if complete
             else {"ticket_id": 1, "search": 1}
         )
-        cursor = self._tickets.find(anchored | {"list_key": keys}, shown, session=self._session)
+        cursor = self._tickets.find(driver | {"list_key": keys}, shown, session=self._session)
         found = [
             doc
             for doc in await cursor.sort("list_key", order).to_list()
             if holds_all(doc.pop("search", ()), query.tokens)
         ]
-        if only_keywords:
+        if complete:
             return found[:limit]
         return await self._among([d["ticket_id"] for d in found], rest, order, limit)
 
@@ -219,6 +223,10 @@ class MongoTicketViews:
         return await cursor.sort(order, ASCENDING).limit(limit).to_list()
 
 
+# Fields naming one person, each with an index (tenant_id, field, list_key): a person's
+# tickets are fewer than those holding a common word.
+_PERSONAL = {"submitted_by", "assignee", "watchers", "done_by"}
+
 # How many candidate ids one query checks against the rest of a keyword query's filter.
 _AMONG_CHUNK = 100
 
@@ -230,6 +238,12 @@ _HANDLING = ("handled_by", "assignee", "status")
 
 # An hour, then four times longer each time: about two years back in eight windows.
 _WINDOWS = [timedelta(hours=4**n) for n in range(8)]
+
+
+def _one_person(query: dict[str, Any]) -> bool:
+    """Whether ``query`` is a tenant's tickets of one named person, and nothing else."""
+    named = [v for k, v in query.items() if k != "tenant_id"]
+    return len(query) == 2 and query.keys() - {"tenant_id"} <= _PERSONAL and named != [None]
 
 
 def _cursor_time(cursor: str | None) -> datetime | None:

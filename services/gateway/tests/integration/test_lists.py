@@ -250,12 +250,14 @@ async def test_a_requester_sees_only_what_they_submitted_without_internal_commen
             lambda r: len(r.json().get("history", [])) == 3,
         )
         listed = await client.get("/tickets", headers=ivan)
+        searched = await client.get("/tickets", params={"q": "subject"}, headers=ivan)
         detail = await client.get("/tickets/p-1", headers=ivan)
         other = await client.get("/tickets/p-2", headers=ivan)
         staff_detail = await client.get("/tickets/p-1", headers=staff)
     await mongo_client.drop_database(settings.mongo_db)
 
     assert [t["ticket_id"] for t in listed.json()["items"]] == ["p-1"]
+    assert [t["ticket_id"] for t in searched.json()["items"]] == ["p-1"]
     bodies = [h["details"]["body"] for h in detail.json()["history"] if "body" in h["details"]]
     assert bodies == ["portal note"]
     assert other.status_code == 404
