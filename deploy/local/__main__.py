@@ -122,6 +122,8 @@ def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedPro
     envs["notify"] |= {
         "TICKETFLOW_SMS_PROVIDER": "file", "TICKETFLOW_SMS_FILE": str(NOTIFY_DIR / "sms.jsonl"),
         "TICKETFLOW_SMTP_HOST": "127.0.0.1", "TICKETFLOW_SMTP_PORT": str(MAIL_PORT),
+        # Everything runs on this machine: a webhook receiver to try is on it too.
+        "TICKETFLOW_WEBHOOK_ALLOW_PRIVATE": "true",
     }  # fmt: skip
     mail = ManagedProcess(
         "mail", [sys.executable, "-m", "deploy.local.mail_catcher", str(NOTIFY_DIR / "mail"),

@@ -28,7 +28,8 @@ CONSUMER_GROUP = "notify"
 def create_senders(settings: NotifySettings) -> dict[Channel, Sender]:
     """One provider per channel the settings configure; a channel without one fails its
     deliveries visibly ("no sms provider is configured")."""
-    senders: dict[Channel, Sender] = {Channel.WEBHOOK: WebhookSender(), Channel.IN_APP: InAppFeed()}
+    webhooks = WebhookSender(allow_private=settings.webhook_allow_private)
+    senders: dict[Channel, Sender] = {Channel.WEBHOOK: webhooks, Channel.IN_APP: InAppFeed()}
     if settings.sms_provider == "file":
         senders[Channel.SMS] = FileSmsSink(Path(settings.sms_file))
     elif settings.sms_provider == "http" and settings.sms_http_url:

@@ -24,6 +24,9 @@ class NotifySettings(StandardSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_tls: bool = False
+    # Webhooks to loopback, private or link-local addresses are refused unless this is set
+    # (receivers inside the company network; tests).
+    webhook_allow_private: bool = False
     # Retries of a failed delivery: base × 2^(attempt-1), at most cap, then given up.
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
     delivery_retry_base_s: float = Field(default=30.0, gt=0)

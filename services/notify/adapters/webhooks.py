@@ -1,14 +1,20 @@
 """Webhooks: a tenant's events POSTed, signed, to the URL of its subscription."""
 
 import asyncio
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from services.notify.adapters.http_failures import failures_of
 from services.notify.domain.channels import Message, SendFailed, Sent
-from services.notify.domain.webhooks import SIGNATURE_HEADER, sign, temporary_status
+from services.notify.domain.webhooks import (
+    SIGNATURE_HEADER,
+    sign,
+    temporary_status,
+    unreachable_from_outside,
+)
 
 DELIVERY_HEADER = "X-Ticketflow-Delivery"
 USER_AGENT = "ticketflow-notify"
@@ -44,6 +50,15 @@ def _refusal(status: int, excerpt: str) -> SendFailed:
     )
 
 
+Resolve = Callable[[str], Awaitable[list[str]]]
+
+
+async def resolve_host(host: str) -> list[str]:
+    """Every address ``host`` resolves to (a literal address is itself)."""
+    found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in found]
+
+
 class WebhookSender:
     """One POST per delivery, body as rendered (the event as JSON), signed with the
     subscription's key. ``X-Ticketflow-Delivery`` is the same on every attempt, so a
@@ -51,11 +66,27 @@ class WebhookSender:
 
     Redirects are not followed: the signed body would go to a place the tenant did not
     register, possibly another party's, and a replay within the tolerance would pass there.
-    A 3xx fails permanently; the tenant fixes the URL of the subscription."""
+    A 3xx fails permanently; the tenant fixes the URL of the subscription.
 
-    def __init__(self, timeout_s: float = 10.0, clock: Callable[[], float] = time.time) -> None:
+    A tenant's URL must not reach this deployment's own network (its databases, a cloud's
+    metadata service): unless ``allow_private`` (receivers inside a company network), a host
+    that resolves to any such address fails permanently before anything is sent. The check
+    resolves the name itself just before the request; a name whose answer changes within
+    that moment (DNS rebinding) is not caught here — an egress firewall is the place for
+    that."""
+
+    def __init__(
+        self,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+        *,
+        allow_private: bool = False,
+        resolve: Resolve = resolve_host,
+    ) -> None:
         self._timeout_s = timeout_s
         self._clock = clock
+        self._allow_private = allow_private
+        self._resolve = resolve
         # Constructing a client opens nothing; connections are made (and pooled) on use.
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s),
@@ -85,10 +116,24 @@ class WebhookSender:
         except ValueError as exc:
             raise SendFailed(f"cannot sign the webhook: {exc}", permanent=True) from exc
 
+    async def _check_destination(self, url: str) -> None:
+        host = httpx.URL(url).host
+        if self._allow_private or not host:
+            return  # no host: httpx refuses the URL as unusable
+        for address in await self._resolve(host):
+            if unreachable_from_outside(address):
+                raise SendFailed(
+                    f"webhook URL host {host} is the address {address}, inside this "
+                    "deployment's network; webhooks go to public receivers only "
+                    "(TICKETFLOW_WEBHOOK_ALLOW_PRIVATE=true allows others)",
+                    permanent=True,
+                )
+
     async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         # httpx's timeout bounds each read; this bounds the whole exchange, so a receiver
         # trickling its answer cannot hold a sender slot.
         with failures_of("webhook", "webhook receiver"):
+            await self._check_destination(url)
             async with (
                 asyncio.timeout(self._timeout_s),
                 self._client.stream("POST", url, content=body, headers=headers) as response,

@@ -9,6 +9,7 @@ lets a tenant rotate secrets while both the old and the new one are accepted.
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections.abc import Mapping
 
@@ -91,3 +92,13 @@ def temporary_status(status: int) -> bool:
     when sent again: 408 Request Timeout, 429 Too Many Requests and any 5xx. Everything
     else (other 4xx, 410 Gone, a redirect that is not followed) is permanent."""
     return status in (408, 429) or 500 <= status <= 599
+
+
+def unreachable_from_outside(address: str) -> bool:
+    """Whether a webhook to ``address`` would reach this deployment's own network rather
+    than a tenant's public server: loopback, private, link-local (cloud metadata at
+    169.254.169.254), shared, multicast, reserved or unspecified addresses."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone says nothing here
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    checked = mapped or ip
+    return checked.is_multicast or not checked.is_global

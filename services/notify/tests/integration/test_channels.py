@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import json
+import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -313,7 +314,8 @@ async def test_file_sink_that_cannot_write_is_temporary(tmp_path):
 
 @pytest.fixture
 async def webhooks() -> AsyncIterator[WebhookSender]:
-    sender = WebhookSender(timeout_s=2.0, clock=lambda: NOW + 0.75)
+    # The test's receivers listen on 127.0.0.1.
+    sender = WebhookSender(timeout_s=2.0, clock=lambda: NOW + 0.75, allow_private=True)
     yield sender
     await sender.aclose()
 
@@ -380,7 +382,7 @@ async def test_webhook_receiver_unreachable_is_temporary(webhooks):
 
 
 async def test_webhook_receiver_that_never_answers_is_temporary(silent_port):
-    sender = WebhookSender(timeout_s=0.3)
+    sender = WebhookSender(timeout_s=0.3, allow_private=True)
     try:
         failed = await asyncio.wait_for(
             refused(sender.send(hook(f"http://127.0.0.1:{silent_port}/"))), timeout=5
@@ -394,3 +396,43 @@ async def test_webhook_receiver_that_never_answers_is_temporary(silent_port):
 async def test_webhook_url_that_cannot_be_used_is_permanent(webhooks, url):
     failed = await refused(webhooks.send(hook(url)))
     assert failed.permanent
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "[::1]", "10.0.0.7", "169.254.169.254", "[::ffff:127.0.0.1]"]
+)
+async def test_webhook_to_this_deployments_own_network_is_permanent_and_not_sent(receiver, host):
+    sender = WebhookSender(timeout_s=2.0)
+    try:
+        port = receiver.url.rsplit(":", 1)[1]
+        failed = await refused(sender.send(hook(f"http://{host}:{port}/hooks")))
+    finally:
+        await sender.aclose()
+    assert failed.permanent
+    assert "inside this deployment's network" in failed.reason
+    assert receiver.requests == []
+
+
+async def test_webhook_to_a_public_name_is_checked_by_every_address_it_resolves_to():
+    async def resolves(host: str) -> list[str]:
+        return {"hooks.example.com": ["93.184.216.34", "192.168.1.5"]}[host]
+
+    sender = WebhookSender(timeout_s=2.0, resolve=resolves)
+    try:
+        failed = await refused(sender.send(hook("https://hooks.example.com/in")))
+    finally:
+        await sender.aclose()
+    assert failed.permanent
+    assert "192.168.1.5" in failed.reason
+
+
+async def test_webhook_whose_name_does_not_resolve_is_temporary():
+    async def nowhere(host: str) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    sender = WebhookSender(timeout_s=2.0, resolve=nowhere)
+    try:
+        failed = await refused(sender.send(hook("https://hooks.example.com/in")))
+    finally:
+        await sender.aclose()
+    assert not failed.permanent

@@ -45,7 +45,8 @@ def senders(sms_file: Path, smtp_port: int) -> dict[Channel, Sender]:
     return {
         Channel.SMS: FileSmsSink(sms_file),
         Channel.EMAIL: SmtpSender(SmtpConfig("127.0.0.1", smtp_port, "desk@ticketflow.test")),
-        Channel.WEBHOOK: WebhookSender(),
+        # The test's receivers listen on 127.0.0.1.
+        Channel.WEBHOOK: WebhookSender(allow_private=True),
         Channel.IN_APP: InAppFeed(),
     }
 

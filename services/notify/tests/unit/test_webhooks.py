@@ -3,7 +3,13 @@ import hmac
 
 import pytest
 
-from services.notify.domain.webhooks import backoff_s, sign, temporary_status, verify
+from services.notify.domain.webhooks import (
+    backoff_s,
+    sign,
+    temporary_status,
+    unreachable_from_outside,
+    verify,
+)
 
 SECRET = "s3cr3t"
 SECRETS = {"k1": SECRET, "k0": "old secret"}
@@ -138,3 +144,17 @@ def test_backoff_counts_attempts_from_one(attempt):
 )  # fmt: skip
 def test_temporary_statuses(status, temporary):
     assert temporary_status(status) is temporary
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "::1", "10.1.2.3", "172.16.0.1", "192.168.0.10", "169.254.169.254",
+     "100.64.0.1", "0.0.0.0", "224.0.0.1", "fe80::1%eth0", "fd00::1", "::ffff:10.0.0.1"],
+)  # fmt: skip
+def test_addresses_of_the_deployments_own_network_are_refused(address):
+    assert unreachable_from_outside(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+def test_public_addresses_are_allowed(address):
+    assert not unreachable_from_outside(address)
