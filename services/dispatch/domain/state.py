@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import IllegalTransition
-from services.dispatch.domain.transitions import TABLE, allowed_commands, transition
+from services.dispatch.domain.transitions import TABLE, allowed_commands, role_may, transition
 from services.dispatch.domain.values import (
     Approval,
     Extension,
@@ -87,6 +87,11 @@ class WorkOrderState:
     def allowed_commands(self) -> list[str]:
         """The table's commands for the status whose precondition holds now."""
         return [c for c in allowed_commands(self.status) if _holds(self, Command(c))]
+
+    def allowed_for(self, role: str) -> list[str]:
+        """The allowed commands ``role`` may run, so a page offers no button that would
+        only be refused (a customer's confirm to an engineer)."""
+        return [c for c in self.allowed_commands if role_may(self.status, Command(c), role)]
 
     def next_status(self, command: Command, actor: Actor) -> TicketStatus:
         """The table's target; refused (409 naming what is allowed now, 403 naming the

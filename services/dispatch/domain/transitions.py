@@ -91,6 +91,12 @@ def allowed_commands(status: S) -> list[str]:
     return sorted(command.value for (source, command) in TABLE if source is status)
 
 
+def role_may(status: S, command: Command, role: str) -> bool:
+    """Whether ``role`` may run ``command`` from ``status`` (the table's roles only)."""
+    found = TABLE.get((status, command))
+    return found is not None and role in found.roles
+
+
 def transition(status: S, command: Command, role: str) -> Transition:
     """The transition ``command`` makes from ``status``; refused if illegal or not the role's."""
     found = TABLE.get((status, command))

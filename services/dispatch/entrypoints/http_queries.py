@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 
 from services.dispatch.app import queries
+from services.dispatch.domain.roles import Role
 from services.dispatch.domain.values import ExtensionState
 from services.dispatch.entrypoints.deps import Ctx, Who
 from services.dispatch.entrypoints.views import (
@@ -22,8 +23,12 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 
 @router.get("/work-orders/{ticket_id}", response_model=WorkOrderView)
-async def get_work_order(ticket_id: str, ctx: Ctx) -> WorkOrderView:
-    return work_order_view(await queries.work_order(ctx.new_uow, ticket_id))
+async def get_work_order(
+    ticket_id: str, ctx: Ctx, x_actor_role: Annotated[Role | None, Header()] = None
+) -> WorkOrderView:
+    """With ``X-Actor-Role``, also the allowed commands that role may run."""
+    role = x_actor_role.value if x_actor_role else None
+    return work_order_view(await queries.work_order(ctx.new_uow, ticket_id), role)
 
 
 @router.get("/work-orders/{ticket_id}/history", response_model=list[HistoryView])

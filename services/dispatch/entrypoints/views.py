@@ -88,6 +88,8 @@ class WorkOrderView(BaseModel):
     tracking: TrackingView | None
     version: int
     allowed_commands: list[str]
+    # Those of allowed_commands the caller's role (X-Actor-Role) may run; absent without it.
+    allowed_for_caller: list[str] | None = None
 
 
 class ExtensionListItem(ExtensionView):
@@ -116,8 +118,11 @@ class HistoryView(BaseModel):
     reason: str | None
 
 
-def work_order_view(order: WorkOrder) -> WorkOrderView:
-    return WorkOrderView.model_validate(order, from_attributes=True)
+def work_order_view(order: WorkOrder, role: str | None = None) -> WorkOrderView:
+    view = WorkOrderView.model_validate(order, from_attributes=True)
+    if role is None:
+        return view
+    return view.model_copy(update={"allowed_for_caller": order.allowed_for(role)})
 
 
 def history_view(entry: HistoryEntry) -> HistoryView:

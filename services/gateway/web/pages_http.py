@@ -119,7 +119,9 @@ async def _work_order(v: Visit, ticket_id: str) -> dict[str, Any]:
 async def _ticket_values(v: Visit, ticket_id: str, **extra: Any) -> dict[str, Any]:
     ticket = await reading.get_ticket(ticket_id, v.caller, v.ctx.new_uow)
     order = await _work_order(v, ticket_id)
-    allowed = list(order.get("allowed_commands") or [])
+    # What the visitor's role may run now; a dispatch that does not say gives the status's.
+    mine = order.get("allowed_for_caller")
+    allowed = list(order.get("allowed_commands") or [] if mine is None else mine)
     refused = extra.get("refusal")
     shown = refused["form"] if refused is not None else None  # its refusal, allowed or not
     actions = offered(allowed, situation(v.staff, v.caller.username, ticket, order), shown)

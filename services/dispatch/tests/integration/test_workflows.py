@@ -117,3 +117,19 @@ async def test_refusals_name_the_field_or_the_allowed_commands_and_change_nothin
     assert missing.status_code == 404
     assert bad_version.json()["detail"][0]["field"] == "header.if-match"
     assert await work_order(dispatch, "r-1") == before
+
+
+async def test_a_work_order_says_which_allowed_commands_the_callers_role_may_run(
+    dispatch, settings, infra
+):
+    await assigned_ticket(dispatch, infra.kafka_bootstrap, settings.topics.intake_events, "o-1")
+    as_customer = await dispatch.get("/work-orders/o-1", headers={"X-Actor-Role": "requester"})
+    as_engineer = await dispatch.get("/work-orders/o-1", headers={"X-Actor-Role": "field_engineer"})
+    unsaid = (await work_order(dispatch, "o-1"))["allowed_for_caller"]
+
+    assert "accept" in as_engineer.json()["allowed_for_caller"]
+    assert "accept" not in as_customer.json()["allowed_for_caller"]
+    assert set(as_customer.json()["allowed_for_caller"]) < set(
+        as_customer.json()["allowed_commands"]
+    )
+    assert unsaid is None

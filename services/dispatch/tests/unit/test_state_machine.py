@@ -9,6 +9,7 @@ import pytest
 from services.dispatch.domain.command_names import Command
 from services.dispatch.domain.errors import Forbidden, IllegalTransition
 from services.dispatch.domain.people import Colleagues, Person
+from services.dispatch.domain.roles import Role
 from services.dispatch.domain.transitions import TABLE, allowed_commands
 from services.dispatch.domain.values import (
     Approval,
@@ -206,3 +207,20 @@ def test_a_role_outside_the_transition_is_forbidden(status, command):
     assert refused.value.allowed_roles == sorted(roles)
     assert wo.events == []
     assert wo.status is status
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+@pytest.mark.parametrize("status", list(TicketStatus))
+def test_what_a_role_is_offered_is_exactly_what_it_may_run(status, role):
+    wo = order(status)
+    offered = wo.allowed_for(role)
+    assert set(offered) <= set(wo.allowed_commands)
+    for command in wo.allowed_commands:
+        assert (command in offered) is (role in TABLE[(status, Command(command))].roles)
+
+
+def test_a_resolved_ticket_offers_confirm_to_the_customer_desk_not_to_the_engineer():
+    wo = order(TicketStatus.RESOLVED)
+    assert "confirm" in wo.allowed_for("requester")
+    assert "confirm" in wo.allowed_for("agent")
+    assert "confirm" not in wo.allowed_for("field_engineer")
