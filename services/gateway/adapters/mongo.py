@@ -123,7 +123,8 @@ class MongoTicketViews:
         if query.nothing:
             return []
         if page.oldest_first or query.number is not None:
-            # A number is found through its own index.
+            # A number is found through its own index; oldest first (an archive walk, keywords
+            # or not) is one query over the whole range.
             keys = {"$gt" if page.oldest_first else "$lt": page.after} if page.after else {}
             order = ASCENDING if page.oldest_first else DESCENDING
             return await self._page(ticket_query(query), keys, order, page.limit)
