@@ -21,10 +21,11 @@ def declare_published(broker: KafkaBroker, topics: Topics, produced: Sequence[st
         if not classes:
             continue
         union: Any = Union[classes] if len(classes) > 1 else classes[0]  # noqa: UP007
+        keys = " or ".join(sorted({c.keyed_by for c in classes}))
         broker.publisher(
             topic,
             title=f"{topic}:Publish",
-            description=f"Events keyed by ticket id: {', '.join(c.__name__ for c in classes)}",
+            description=f"Events keyed by {keys}: {', '.join(c.__name__ for c in classes)}",
             schema=Annotated[union, Field(discriminator="event_type")]
             if len(classes) > 1
             else union,

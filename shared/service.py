@@ -9,14 +9,17 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 from pymongo import IndexModel
 
+from shared import tenant_http, tenants
 from shared.asyncapi import declare_published, install_asyncapi
 from shared.clock import Clock, SystemClock
 from shared.dlq import http as dead_letters_http
 from shared.dlq.desk import DeadLetterDesk
+from shared.events.intake import TenantProvisioned
 from shared.health import Readiness, install_health, loops_alive
 from shared.http import ERROR_RESPONSES, install_http_basics
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.delivery import MessageHandler
+from shared.kafka.routing import EventRouter
 from shared.metrics import (
     Refresh,
     ServiceMetrics,
@@ -27,6 +30,7 @@ from shared.metrics import (
 from shared.mongo.client import create_mongo_client
 from shared.mongo.indexes import ensure_indexes
 from shared.mongo.outbox_store import MongoOutboxStore
+from shared.mongo.tenants import KnownTenantsUnitOfWork
 from shared.mongo.unit_of_work import MongoUnitOfWork, TransactionScope
 from shared.outbox import http as parked_outbox_http
 from shared.outbox.backlog import OutboxBacklog
@@ -69,6 +73,7 @@ class ServiceKit:
         self._topics: set[str] = set()
         self._group_ids: list[str] = []
         self._subscribers: list[tuple[str, Any]] = []
+        self._known_tenants: tenants.NewTenantsUnitOfWork | None = None
 
     def units_of_work(self, kind: type[U], **extra: Any) -> Callable[[], U]:
         """The service's unit-of-work factory: its transactions publish through the relay,
@@ -99,6 +104,19 @@ class ServiceKit:
         self._topics.update(topics)
         self._group_ids.append(group_id)
         self._subscribers.append((group_id, subscriber))
+
+    def know_tenants(self, group_id: str, ticket_collections: Sequence[str] = ()) -> None:
+        """Keep the tenants intake provisions (``known_tenants``, from its tenant.provisioned
+        events, consumed as ``group_id``), for the routes that declare
+        ``shared.tenant_http.ProvisionedTenant`` and for ``GET /known-tenants/{id}``.
+
+        ``ticket_collections``: the service's collections of tickets (``tenant_id`` indexed
+        first); a tenant with a ticket in one is known even before its event arrives."""
+        new_uow = self.units_of_work(KnownTenantsUnitOfWork, ticket_collections=ticket_collections)
+        router = EventRouter()
+        router.on(TenantProvisioned, partial(tenants.learn_tenant, group_id, new_uow))
+        self.subscribe([self.topics.intake_tenants], group_id, router)
+        self._known_tenants = new_uow
 
     def app(
         self,
@@ -154,6 +172,9 @@ class ServiceKit:
             self._group_ids,
         )  # fmt: skip
         operator_routers = [dead_letters_http.router]
+        if self._known_tenants is not None:
+            app.state.known_tenants = self._known_tenants
+            operator_routers.append(tenant_http.router)
         if relaying:
             app.state.outbox = MongoOutboxStore(self.db)
             operator_routers.append(parked_outbox_http.router)

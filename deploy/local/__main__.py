@@ -21,6 +21,7 @@ from deploy.local.demo import (
     close_demo_complaint,
     post_demo_tickets,
     provision_demo_people,
+    provision_demo_tenants,
 )
 from deploy.local.infra import Endpoints, local_servers
 from deploy.local.keycloak import (
@@ -50,6 +51,8 @@ ALL_PORTS = (KAFKA_PORT, CONTROLLER_PORT, MONGO_PORT, KEYCLOAK_PORT, MAIL_PORT,
              *SERVICE_PORTS.values())  # fmt: skip
 # Keycloak builds itself on every development-mode start: about a minute on two cores.
 KEYCLOAK_STARTUP_S = 300.0
+# The services that take a tenant's configuration only once intake has announced it.
+KNOWING_TENANTS = ("dispatch", "sla", "qc", "notify")
 DEMO_ROLES = (
     "requester", "agent", "dispatcher", "field-engineer", "group-lead", "inspector",
     "supervisor", "admin",
@@ -140,6 +143,7 @@ def _start_services(endpoints: Endpoints, running: ExitStack) -> list[ManagedPro
 def _announce(endpoints: Endpoints, with_services: bool) -> None:
     print(f"\nKafka   {endpoints.kafka_bootstrap}\nMongoDB {endpoints.mongo_url}")
     if with_services:
+        provision_demo_tenants(_url("intake"), [_url(name) for name in KNOWING_TENANTS])
         provision_demo_people(_url("notify"))
         tickets = post_demo_tickets(_url("intake"))
         print(f"demo tickets: {', '.join(number for number, _ in tickets.values())}")

@@ -2,8 +2,11 @@
 
 import json
 import time
+from collections.abc import Sequence
 
 import httpx
+
+from deploy.local.process import ProcessFailed
 
 DEMO_ASSIGNMENT_RULES = json.dumps(
     [
@@ -14,7 +17,9 @@ DEMO_ASSIGNMENT_RULES = json.dumps(
 
 COMPLAINT_REF = "demo-0002"
 
-# The demo's tenants, provisioned before its submissions (intake refuses unknown tenants).
+# The demo's tenants, provisioned before its submissions (intake refuses unknown tenants)
+# and before its configuration in notify and qc (they refuse tenants intake did not
+# announce).
 DEMO_TENANTS = {
     "demo": "Demo Service Desk / 演示服务台 / Демо-служба",
     "demo-postal": "Demo Post Office / 演示邮政 / Демо-почта",
@@ -67,6 +72,9 @@ ASSIGNEE = {"X-Actor-Id": "zhang.min", "X-Actor-Role": "agent"}
 CUSTOMER = {"X-Actor-Id": "ivan", "X-Actor-Role": "requester"}
 ADMIN = {"X-Actor-Id": "demo", "X-Actor-Role": "admin"}
 WAIT_S = 30.0
+# How long intake's announcement of a tenant may take to reach the other services (their
+# consumers may still be joining their groups right after start-up).
+KNOWN_WITHIN_S = 60.0
 
 DEMO_SUBMISSIONS = [
     {
@@ -106,6 +114,34 @@ DEMO_SUBMISSIONS = [
 ]
 
 
+def provision_demo_tenants(
+    intake_url: str,
+    knowing: Sequence[str],
+    transport: httpx.BaseTransport | None = None,
+    within_s: float = KNOWN_WITHIN_S,
+) -> None:
+    """The demo's tenants in intake's registry, then wait until each service at the URLs
+    ``knowing`` has heard of them from intake: those refuse (404) the configuration of a
+    tenant they do not know, and the demo configures them next."""
+    with httpx.Client(base_url=intake_url, timeout=10.0, transport=transport) as intake:
+        for tenant_id, name in DEMO_TENANTS.items():
+            intake.put(f"/tenants/{tenant_id}", json={"name": name}).raise_for_status()
+    for url in knowing:
+        with httpx.Client(base_url=url, timeout=10.0, transport=transport) as service:
+            for tenant_id in DEMO_TENANTS:
+                _until_known(service, tenant_id, time.monotonic() + within_s)
+
+
+def _until_known(service: httpx.Client, tenant_id: str, deadline: float) -> None:
+    while service.get(f"/known-tenants/{tenant_id}").status_code != 200:
+        if time.monotonic() > deadline:
+            raise ProcessFailed(
+                f"{service.base_url} has not learned tenant {tenant_id} from intake in time; "
+                "see its log"
+            )
+        time.sleep(0.2)
+
+
 def provision_demo_people(notify_url: str) -> None:
     with httpx.Client(base_url=notify_url, timeout=10.0) as notify:
         for username, person in DEMO_PEOPLE.items():
@@ -114,11 +150,10 @@ def provision_demo_people(notify_url: str) -> None:
 
 
 def post_demo_tickets(intake_url: str) -> dict[str, tuple[str, str]]:
-    """The demo tickets' numbers and ids by external reference."""
+    """The demo tickets' numbers and ids by external reference (their tenants provisioned
+    by ``provision_demo_tenants``)."""
     tickets = {}
     with httpx.Client(base_url=intake_url, timeout=10.0) as client:
-        for tenant_id, name in DEMO_TENANTS.items():
-            client.put(f"/tenants/{tenant_id}", json={"name": name}).raise_for_status()
         for submission in DEMO_SUBMISSIONS:
             headers = REGISTERED_BY[str(submission["source"])]
             response = client.post("/tickets", json=submission, headers=headers)

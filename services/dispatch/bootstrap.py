@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.dispatch.adapters.mongo import INDEXES, DispatchMongoUnitOfWork
+from services.dispatch.adapters.work_orders import WORK_ORDERS
 from services.dispatch.app.context import DispatchContext
 from services.dispatch.app.routing import Routing
 from services.dispatch.entrypoints import (
@@ -35,6 +36,7 @@ def create_app(
     )
     kit.subscribe([topics.intake_events], CONSUMER_GROUP, kafka.intake_events(ctx), batched=True)
     kit.subscribe([topics.sla_events], f"{CONSUMER_GROUP}-sla", kafka.sla_events(ctx), batched=True)
+    kit.know_tenants(f"{CONSUMER_GROUP}.tenants", ticket_collections=[WORK_ORDERS])
     return kit.app(
         context=ctx,
         routers=[

@@ -55,5 +55,5 @@ def create_app(
         context=ctx,
         routers=routers,
         indexes=INDEXES,
-        produces=[topics.intake_events],
+        produces=[topics.intake_events, topics.intake_tenants],
     )

@@ -8,7 +8,12 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.notify.adapters.email import SmtpConfig, SmtpSender
 from services.notify.adapters.feed import InAppFeed
-from services.notify.adapters.mongo import INDEXES, MongoDeliveryQueue, NotifyMongoUnitOfWork
+from services.notify.adapters.mongo import (
+    INDEXES,
+    TICKETS,
+    MongoDeliveryQueue,
+    NotifyMongoUnitOfWork,
+)
 from services.notify.adapters.sms import FileSmsSink, HttpSmsConfig, HttpSmsGateway
 from services.notify.adapters.templates import JinjaRenderer
 from services.notify.adapters.webhooks import WebhookSender
@@ -71,6 +76,7 @@ def create_app(
         [topics.intake_events, topics.dispatch_events, topics.sla_events, topics.qc_events],
         CONSUMER_GROUP, kafka.every_event(ctx), batched=True,
     )  # fmt: skip
+    kit.know_tenants(f"{CONSUMER_GROUP}.tenants", ticket_collections=[TICKETS])
     return kit.app(
         context=ctx,
         routers=[http.router],

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from services.qc.adapters import template_library
-from services.qc.adapters.mongo import INDEXES, QcMongoUnitOfWork
+from services.qc.adapters.mongo import CASES, INDEXES, QcMongoUnitOfWork
 from services.qc.app.context import QcContext
 from services.qc.entrypoints import http, http_appeals, kafka
 from services.qc.settings import QcSettings
@@ -27,6 +27,7 @@ def create_app(
         kafka.ticket_events(ctx),
         batched=True,
     )
+    kit.know_tenants(f"{CONSUMER_GROUP}.tenants", ticket_collections=[CASES])
     return kit.app(
         context=ctx,
         routers=[http.router, http_appeals.router],

@@ -8,6 +8,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from services.sla.adapters.holiday_presets import PythonHolidays
 from services.sla.adapters.mongo import (
     INDEXES,
+    TICKETS,
     MongoDueTimers,
     MongoRecomputeQueue,
     SlaMongoUnitOfWork,
@@ -55,6 +56,7 @@ def create_app(
     for topic in (topics.intake_events, topics.dispatch_events, topics.qc_events):
         group = f"{CONSUMER_GROUP}.{topic.rsplit('.', 2)[-2]}"
         kit.subscribe([topic], group, kafka.ticket_events(ctx), batched=True)
+    kit.know_tenants(f"{CONSUMER_GROUP}.tenants", ticket_collections=[TICKETS])
     return kit.app(
         context=ctx,
         routers=[http.router],

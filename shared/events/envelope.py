@@ -28,10 +28,12 @@ class EventEnvelope(Frozen):
 
     ``event_type`` is the discriminator and is always past tense (``ticket.registered``).
     ``topic_attr`` names the :class:`~shared.events.topics.Topics` property the event is
-    published on, so a producer never spells a topic by hand.
+    published on, so a producer never spells a topic by hand; ``keyed_by`` says what its
+    Kafka key is (for the AsyncAPI document).
     """
 
     topic_attr: ClassVar[str]
+    keyed_by: ClassVar[str] = "ticket id"
 
     event_id: UUID = Field(default_factory=uuid4)
     event_type: str

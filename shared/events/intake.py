@@ -1,11 +1,11 @@
 """Events published by the intake service on the intake events topic."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from shared.events.envelope import EventEnvelope, Frozen
-from shared.events.submissions import AsRecorded, FirstContactResolution, Location
+from shared.events.submissions import AsRecorded, FirstContactResolution, Location, line
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
 
@@ -123,6 +123,36 @@ class TicketLinkedAsRepeat(EventEnvelope):
     payload: TicketLinkedAsRepeatPayload
 
 
+TenantId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class TenantProvisionedPayload(Frozen):
+    tenant_id: TenantId
+    name: Annotated[str, line(200)]
+
+
+class TenantProvisioned(EventEnvelope):
+    """Intake's registry has the tenant (just created, renamed, or provisioned again): the
+    other services learn from it which tenants exist. About a tenant, not a ticket: no
+    ticket id, keyed by the tenant id so that one tenant's provisionings stay in order."""
+
+    topic_attr = "intake_tenants"
+    keyed_by = "tenant id"
+    event_type: Literal["tenant.provisioned"] = "tenant.provisioned"
+    ticket_id: Literal[""] = ""
+    payload: TenantProvisionedPayload
+
+    @property
+    def key(self) -> bytes:
+        return self.tenant_id.encode()
+
+    @model_validator(mode="after")
+    def _one_tenant(self) -> "TenantProvisioned":
+        if self.payload.tenant_id != self.tenant_id:
+            raise ValueError("the payload's tenant_id differs from the envelope's")
+        return self
+
+
 INTAKE_EVENTS: tuple[type[EventEnvelope], ...] = (
     TicketRegistered,
     SubmissionRejected,
@@ -130,4 +160,5 @@ INTAKE_EVENTS: tuple[type[EventEnvelope], ...] = (
     TicketReleased,
     AttachmentAdded,
     TicketLinkedAsRepeat,
+    TenantProvisioned,
 )

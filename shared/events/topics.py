@@ -13,6 +13,13 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}{DLQ_SUFFIX}"
 
 
+def compacted_topics(topics: "Topics") -> frozenset[str]:
+    """Topics that services rebuild a projection from: Kafka keeps each key's latest message
+    instead of a week of them, so that a service started later, or on an empty database,
+    still learns every tenant ever provisioned."""
+    return frozenset({topics.intake_tenants})
+
+
 @dataclass(frozen=True)
 class Topics:
     namespace: str = "ticketflow"
@@ -33,6 +40,11 @@ class Topics:
     @property
     def intake_events(self) -> str:
         return f"{self.namespace}.intake.events"
+
+    @property
+    def intake_tenants(self) -> str:
+        """Intake's tenant registry (tenant.provisioned), keyed by tenant id."""
+        return f"{self.namespace}.intake.tenants"
 
     @property
     def dispatch_events(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.events.topics import dead_letter_topic
+from shared.events.topics import compacted_topics, dead_letter_topic
 from shared.settings import KafkaSettings
 
 READY_TIMEOUT_S = 60.0
@@ -31,6 +31,8 @@ class TopicLayout:
     replication: int = 1
     min_insync_replicas: int = 1
     retention_s: int | None = None
+    # Kept by key, not by age (their dead-letter topics are not).
+    compacted: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, settings: KafkaSettings) -> "TopicLayout":
@@ -39,11 +41,14 @@ class TopicLayout:
             settings.topic_replication_factor,
             settings.topic_min_insync_replicas,
             settings.topic_retention_s,
+            compacted_topics(settings.topics),
         )
 
     def new_topic(self, name: str) -> NewTopic:
         configs = {"min.insync.replicas": str(self.min_insync_replicas)}
-        if self.retention_s is not None:
+        if name in self.compacted:
+            configs["cleanup.policy"] = "compact"
+        elif self.retention_s is not None:
             configs["retention.ms"] = str(self.retention_s * 1000)
         return NewTopic(name, self.partitions, self.replication, topic_configs=configs)
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.events import TicketRegistered, TicketRegisteredPayload
+from shared.events.intake import TenantProvisioned, TenantProvisionedPayload
 from shared.events.submissions import Submission
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
@@ -54,4 +55,16 @@ def ticket_registered(
             status=status,
             registered_at=now,
         ),
+    )
+
+
+def tenant_provisioned(
+    tenant_id: str, name: str = "Test tenant", at: datetime | None = None
+) -> TenantProvisioned:
+    """As intake announces a provisioning (or a rename) of ``tenant_id``."""
+    return TenantProvisioned(
+        occurred_at=at or datetime.now(UTC),
+        producer="intake",
+        tenant_id=tenant_id,
+        payload=TenantProvisionedPayload(tenant_id=tenant_id, name=name),
     )

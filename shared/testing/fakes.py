@@ -9,6 +9,7 @@ from uuid import UUID
 
 from shared.events.envelope import EventEnvelope
 from shared.outbox.relay import OutboxMessage, outbox_shard
+from shared.tenants import KnownTenant
 
 DEFAULT_NOW = datetime(2026, 3, 7, 16, 30, tzinfo=UTC)
 
@@ -165,3 +166,30 @@ class RecordingPublisher:
         results = [self.refuse.get(m.id) for m in messages]
         self.published.extend(m for m, error in zip(messages, results, strict=True) if not error)
         return results
+
+
+class InMemoryKnownTenants:
+    """MongoKnownTenants in memory; ``tickets`` are the tenants the service holds tickets of."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, KnownTenant] = {}
+        self.tickets: set[str] = set()
+
+    async def get(self, tenant_id: str) -> KnownTenant | None:
+        return self.rows.get(tenant_id)
+
+    async def save(self, tenant: KnownTenant) -> None:
+        self.rows[tenant.tenant_id] = tenant
+
+    async def holds_tickets_of(self, tenant_id: str) -> bool:
+        return tenant_id in self.tickets
+
+
+class FakeTenantsUnitOfWork(FakeUnitOfWork):
+    """The known-tenants unit of work in memory (its own factory, like every fake here)."""
+
+    repositories = ("known_tenants",)
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        super().__init__(now)
+        self.known_tenants = InMemoryKnownTenants()

@@ -19,7 +19,13 @@ from deploy.local.keycloak import KeycloakConfig
 from deploy.local.services import start_services
 from shared.testing.identity import LocalIssuer
 from shared.testing.tenants import provision_tenant
-from tests.support.stack import provision_realm_tenants, stack_envs, stack_ports, stack_urls
+from tests.support.stack import (
+    knowing_tenants,
+    provision_realm_tenants,
+    stack_envs,
+    stack_ports,
+    stack_urls,
+)
 
 CHROMIUM = os.environ.get("TICKETFLOW_CHROMIUM", "/usr/bin/chromium-headless-shell")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -96,7 +102,7 @@ async def keycloak_signed_in(
 
 @pytest.fixture
 async def tenant(web_stack: dict[str, str], namespace: str) -> str:
-    await provision_tenant(web_stack["intake"], namespace)
+    await provision_tenant(web_stack["intake"], namespace, known_by=knowing_tenants(web_stack))
     return namespace
 
 

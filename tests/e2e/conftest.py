@@ -7,7 +7,7 @@ from deploy.local.infra import Endpoints
 from deploy.local.services import start_services
 from shared.testing.identity import LocalIssuer
 from shared.testing.tenants import provision_tenant
-from tests.support.stack import stack_envs, stack_ports, stack_urls
+from tests.support.stack import knowing_tenants, stack_envs, stack_ports, stack_urls
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +35,10 @@ def stack(
 @pytest.fixture(autouse=True)
 async def provisioned(request: pytest.FixtureRequest, namespace: str) -> None:
     """Each test that uses the stack submits for its own tenant ``namespace``, provisioned
-    through intake's admin API as an operator would."""
+    through intake's admin API as an operator would, and known to every service by then."""
     if "stack" in request.fixturenames:
         stack = request.getfixturevalue("stack")
-        await provision_tenant(stack["intake"], namespace)
+        await provision_tenant(stack["intake"], namespace, known_by=knowing_tenants(stack))
 
 
 @pytest.fixture

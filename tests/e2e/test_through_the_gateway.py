@@ -23,6 +23,7 @@ from shared.testing.recorder import TopicRecorder
 from shared.testing.tenants import provision_tenant
 from shared.testing.waiting import eventually
 from tests.e2e.test_walking_skeleton import submission
+from tests.support.stack import knowing_tenants
 
 # A 1×1 PNG, as the field app's camera would send a (much larger) one.
 PNG = base64.b64decode(
@@ -44,7 +45,7 @@ async def keycloak_gateway(
         qc_url=stack["qc"],
     )  # fmt: skip
     for tenant in (DEMO, POSTAL):
-        await provision_tenant(stack["intake"], tenant)
+        await provision_tenant(stack["intake"], tenant, known_by=knowing_tenants(stack))
     await list_staff(stack["dispatch"], DEMO, "li.wei", "zhang.min")
     async with running(create_app(settings)) as client:
         yield client

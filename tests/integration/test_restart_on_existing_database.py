@@ -34,6 +34,7 @@ from shared.events.dispatch import (
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 ADMIN = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
@@ -69,6 +70,7 @@ async def intake_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics,
 async def dispatch_step(
     client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str
 ) -> None:
+    await make_known(client, bootstrap, topics, "acme")
     station = {"name": "Pudong", "group": "noc", "lon": 121.47, "lat": 31.23}
     await ok(client.put(f"/admin/tenants/acme/stations/s-{ref}", json=station, headers=ADMIN))
     rule = {"order": 1, "assignee": "li.wei"}
@@ -95,6 +97,7 @@ async def gateway_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics
 
 
 async def qc_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str) -> None:
+    await make_known(client, bootstrap, topics, "acme")
     policy = {"sample_share": 1.0, "items": [{"key": "ok", "label": "OK", "weight": 1}]}
     await ok(client.put("/tenants/acme/qc-policy", json=policy, headers=ADMIN))
     reg = ticket_registered(ref)
@@ -109,6 +112,7 @@ async def qc_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref
 
 
 async def notify_step(client: httpx.AsyncClient, bootstrap: str, topics: Topics, ref: str) -> None:
+    await make_known(client, bootstrap, topics, "acme")
     person = {"email": "li.wei@example.cn", "on_duty": True}
     await ok(client.put("/tenants/acme/people/li.wei", json=person, headers=ADMIN))
     reg = ticket_registered(ref)

@@ -23,16 +23,18 @@ from shared.events.intake import TicketRegistered
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import topic_size
 from shared.testing.recorder import TopicRecorder
-from shared.testing.tenants import provision_tenant
+from shared.testing.tenants import make_known, provision_tenant
 from shared.testing.waiting import eventually
 from tests.reliability.harness import TRANSIENT_RETRY, crash_inside_a_transaction, steady_load
 
 pytestmark = pytest.mark.timeout(420)
 
 EVENTS, RATE = 300, 100
-# Armed after this many committed transactions, so that the kill lands mid-load: both
-# commit the records of one poll per transaction, and a poll takes at most BATCH of them,
-# so however fast the service drains the load it commits EVENTS / BATCH times at least.
+# Armed after this many committed transactions (the set-up's count: dispatch learns its
+# tenant and takes a routing rule, intake provisions its tenant), so that the kill lands
+# mid-load: both commit the records of one poll per transaction, and a poll takes at most
+# BATCH of them, so however fast the service drains the load it commits EVENTS / BATCH
+# times at least.
 DISPATCH_KILL_AFTER = INTAKE_KILL_AFTER = 4
 BATCH = 20
 ADMIN = {"X-Actor-Id": "root", "X-Actor-Role": "admin"}
@@ -81,6 +83,7 @@ async def test_dispatch_killed_inside_a_transaction_assigns_every_ticket_once(
             crash_inside_a_transaction("dispatch", env, tmp_path, DISPATCH_KILL_AFTER) as crash,
         ):
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{crash.port}") as client:
+                await make_known(client, infra.kafka_bootstrap, topics, "acme")
                 rule = {"order": 1, "assignee": "li.wei"}
                 put = await client.put(
                     "/admin/tenants/acme/routing-rules/all", json=rule, headers=ADMIN

@@ -10,6 +10,7 @@ from deploy.local.infra import Endpoints
 from deploy.local.ports import free_port
 from deploy.local.services import SERVICES
 from deploy.local.services import service_env as one_service_env
+from shared.testing.tenants import until_known_blocking
 
 # Every ticket goes to li.wei unless a test's tenant configures otherwise.
 ASSIGNMENT_RULES = json.dumps([{"assignee": "li.wei", "group": "noc"}])
@@ -46,6 +47,16 @@ def stack_urls(ports: dict[str, int]) -> dict[str, str]:
     return {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
 
 
+# The services that refuse per-tenant configuration until intake's tenant.provisioned has
+# reached them.
+KNOWING_TENANTS = ("dispatch", "sla", "qc", "notify")
+
+
+def knowing_tenants(urls: dict[str, str]) -> list[str]:
+    """The base URLs of the stack's services that keep known tenants."""
+    return [urls[name] for name in KNOWING_TENANTS]
+
+
 # The demo realm's tenants (deploy/local/keycloak/realm-ticketflow.json): its users carry a
 # fixed ``tenant`` claim, so a stack that Keycloak's users sign in to has these tenants.
 REALM_TENANTS = {"demo": "Demo Service Desk", "demo-postal": "Demo Post Office"}
@@ -77,12 +88,16 @@ ADMIN = {"X-Actor-Id": "tests-admin", "X-Actor-Role": "admin"}
 
 
 def provision_realm_tenants(urls: dict[str, str]) -> None:
-    """The realm's tenants at intake (its tenant admin API) and their groups, staff,
-    rosters and routing rules in dispatch (its admin API), as an operator would. Every call
-    is a PUT: provisioning again (another test, another run) changes nothing."""
+    """The realm's tenants at intake (its tenant admin API) and, once the other services
+    know them, their groups, staff, rosters and routing rules in dispatch (its admin API),
+    as an operator would. Every call is a PUT: provisioning again (another test, another
+    run) changes nothing."""
     with httpx.Client(base_url=urls["intake"], timeout=30) as intake:
         for tenant, name in REALM_TENANTS.items():
             intake.put(f"/tenants/{tenant}", json={"name": name}).raise_for_status()
+    for tenant in REALM_TENANTS:
+        for url in knowing_tenants(urls):
+            until_known_blocking(url, tenant)
     with httpx.Client(base_url=urls["dispatch"], timeout=30, headers=ADMIN) as dispatch:
         for tenant, staff in REALM_STAFF.items():
             admin = f"/admin/tenants/{tenant}"

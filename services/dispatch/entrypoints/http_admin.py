@@ -23,6 +23,7 @@ from services.dispatch.domain.routing_rules import RoutingRule
 from services.dispatch.entrypoints import admin_schemas
 from services.dispatch.entrypoints.deps import Ctx, Who
 from shared.errors import RequestError
+from shared.tenant_http import NOT_PROVISIONED, ProvisionedTenant
 
 router = APIRouter(prefix="/admin/tenants/{tenant_id}", tags=["admin"])
 Doc = dict[str, Any]
@@ -62,8 +63,10 @@ def _validated(kind: str, key: str, body: Doc) -> Doc:
     return item.document()
 
 
-@router.put("/policy")
-async def put_policy(tenant_id: str, body: admin_schemas.PolicyBody, ctx: Ctx, who: Who) -> Doc:
+@router.put("/policy", responses=NOT_PROVISIONED)
+async def put_policy(
+    tenant_id: ProvisionedTenant, body: admin_schemas.PolicyBody, ctx: Ctx, who: Who
+) -> Doc:
     return await admin.put(ctx.new_uow, who, POLICIES, tenant_id, WORKFLOW_POLICY, body.document())
 
 
@@ -72,9 +75,9 @@ async def get_policy(tenant_id: str, ctx: Ctx) -> Doc:
     return await admin.get(ctx.new_uow, POLICIES, tenant_id, WORKFLOW_POLICY)
 
 
-@router.put("/cluster-rule")
+@router.put("/cluster-rule", responses=NOT_PROVISIONED)
 async def put_cluster_rule(
-    tenant_id: str, body: admin_schemas.ClusterRuleBody, ctx: Ctx, who: Who
+    tenant_id: ProvisionedTenant, body: admin_schemas.ClusterRuleBody, ctx: Ctx, who: Who
 ) -> Doc:
     return await admin.put(ctx.new_uow, who, POLICIES, tenant_id, CLUSTER_RULE, body.document())
 
@@ -84,8 +87,10 @@ async def get_cluster_rule(tenant_id: str, ctx: Ctx) -> Doc:
     return await admin.get(ctx.new_uow, POLICIES, tenant_id, CLUSTER_RULE)
 
 
-@router.put("/{directory}/{key}")
-async def put_item(tenant_id: str, directory: str, key: str, body: Doc, ctx: Ctx, who: Who) -> Doc:
+@router.put("/{directory}/{key}", responses=NOT_PROVISIONED)
+async def put_item(
+    tenant_id: ProvisionedTenant, directory: str, key: str, body: Doc, ctx: Ctx, who: Who
+) -> Doc:
     kind = _kind(directory)
     return await admin.put(ctx.new_uow, who, kind, tenant_id, key, _validated(kind, key, body))
 
@@ -100,7 +105,9 @@ async def get_item(tenant_id: str, directory: str, key: str, ctx: Ctx) -> Doc:
     return await admin.get(ctx.new_uow, _kind(directory), tenant_id, key)
 
 
-@router.delete("/{directory}/{key}", status_code=204)
-async def delete_item(tenant_id: str, directory: str, key: str, ctx: Ctx, who: Who) -> Response:
+@router.delete("/{directory}/{key}", status_code=204, responses=NOT_PROVISIONED)
+async def delete_item(
+    tenant_id: ProvisionedTenant, directory: str, key: str, ctx: Ctx, who: Who
+) -> Response:
     await admin.delete(ctx.new_uow, who, _kind(directory), tenant_id, key)
     return Response(status_code=204)

@@ -23,13 +23,15 @@ class Provisioned:
 
 
 async def provision_tenant(cmd: ProvisionTenant, new_uow: NewUnitOfWork) -> Provisioned:
-    """Create the tenant, or rename it; its configuration is kept."""
+    """Create the tenant, or rename it; its configuration is kept. The other services hear
+    of it from the tenant.provisioned event committed with it."""
 
     async def provision() -> Provisioned:
         async with new_uow() as uow:
             known = await uow.tenants.get(cmd.tenant_id)
             tenant = known.renamed(cmd.name) if known else Tenant(cmd.tenant_id, cmd.name)
             await uow.tenants.save(tenant)
+            uow.publish(tenant.provisioned(uow.now()))
             await uow.commit()
         return Provisioned(tenant, created=known is None)
 

@@ -1,9 +1,12 @@
 """The tenant registry: only a provisioned tenant may submit or keep a directory."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.intake.domain.config import TenantConfig
+from services.intake.domain.ticket import PRODUCER
 from shared.errors import InvalidFields
+from shared.events.intake import TenantProvisioned, TenantProvisionedPayload
 
 
 class UnknownTenant(InvalidFields):
@@ -25,3 +28,12 @@ class Tenant:
 
     def renamed(self, name: str) -> "Tenant":
         return Tenant(self.tenant_id, name, self.config)
+
+    def provisioned(self, at: datetime) -> TenantProvisioned:
+        """What the other services learn the tenant from (they keep no registry of their
+        own): announced on every provisioning, so that provisioning a tenant again also
+        reaches a service that missed it."""
+        payload = TenantProvisionedPayload(tenant_id=self.tenant_id, name=self.name)
+        return TenantProvisioned(
+            occurred_at=at, producer=PRODUCER, tenant_id=self.tenant_id, payload=payload
+        )

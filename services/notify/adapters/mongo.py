@@ -33,6 +33,8 @@ INDEXES = {
                  IndexModel([("expires_from", ASCENDING)],
                             expireAfterSeconds=DELIVERY_RETENTION_S),
                  IndexModel([("digest_key", ASCENDING), ("pending", ASCENDING)])],
+    # Whether notify follows any ticket of a tenant: it then knows the tenant.
+    TICKETS: [IndexModel([("tenant_id", ASCENDING)])],
     PEOPLE: [IndexModel([("tenant_id", ASCENDING), ("on_duty", ASCENDING)])],
     SUBSCRIPTIONS: [IndexModel([("tenant_id", ASCENDING)])],
 }  # fmt: skip

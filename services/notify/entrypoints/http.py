@@ -24,6 +24,7 @@ from services.notify.entrypoints.schemas import (
 from shared.admin import AdminActor
 from shared.errors import Forbidden
 from shared.events import Actor
+from shared.tenant_http import NOT_PROVISIONED, ProvisionedTenant
 
 router = APIRouter()
 Username = Annotated[str, Path(min_length=1, max_length=100)]
@@ -38,9 +39,12 @@ def _keeps(who: Actor, username: str) -> None:
         raise Forbidden("you may only change your own preferences", KEEPERS)
 
 
-@router.put("/tenants/{tenant_id}/people/{username}", response_model=PersonBody, tags=["people"])
+@router.put(
+    "/tenants/{tenant_id}/people/{username}", response_model=PersonBody, tags=["people"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
 async def put_person(
-    tenant_id: str, username: Username, body: PersonBody, ctx: Ctx, who: Who
+    tenant_id: ProvisionedTenant, username: Username, body: PersonBody, ctx: Ctx, who: Who
 ) -> PersonBody:
     """Addresses, duty, language, time zone, quiet hours and channels of one person."""
     _keeps(who, username)
@@ -63,9 +67,9 @@ async def get_preferences(tenant_id: str, username: Username, ctx: Ctx) -> Prefe
     return PreferencesView.with_defaults(own, defaults)
 
 
-@router.put(PREFERENCES, response_model=PreferencesBody, tags=["people"])
+@router.put(PREFERENCES, response_model=PreferencesBody, tags=["people"], responses=NOT_PROVISIONED)
 async def put_preferences(
-    tenant_id: str, username: Username, body: PreferencesBody, ctx: Ctx, who: Who
+    tenant_id: ProvisionedTenant, username: Username, body: PreferencesBody, ctx: Ctx, who: Who
 ) -> PreferencesBody:
     """Language, time zone, quiet hours and channels only; the rest of the entry (phone,
     e-mail, duty, supervising, leads) is kept as the admins left it."""
@@ -75,16 +79,24 @@ async def put_preferences(
     )
 
 
-@router.delete("/tenants/{tenant_id}/people/{username}", status_code=204, tags=["people"])
-async def delete_person(tenant_id: str, username: Username, ctx: Ctx, who: Who) -> Response:
+@router.delete(
+    "/tenants/{tenant_id}/people/{username}", status_code=204, tags=["people"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
+async def delete_person(
+    tenant_id: ProvisionedTenant, username: Username, ctx: Ctx, who: Who
+) -> Response:
     _keeps(who, username)
     await admin.delete_person(tenant_id, username, ctx.new_uow)
     return Response(status_code=204)
 
 
-@router.put("/tenants/{tenant_id}/notify-settings", response_model=SettingsBody, tags=["admin"])
+@router.put(
+    "/tenants/{tenant_id}/notify-settings", response_model=SettingsBody, tags=["admin"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
 async def put_settings(
-    tenant_id: str, body: SettingsBody, ctx: Ctx, who: AdminActor
+    tenant_id: ProvisionedTenant, body: SettingsBody, ctx: Ctx, who: AdminActor
 ) -> SettingsBody:
     return SettingsBody.of(await admin.put_settings(tenant_id, body.settings(), ctx.new_uow))
 
@@ -97,10 +109,10 @@ async def get_settings(tenant_id: str, ctx: Ctx) -> SettingsBody:
 TEMPLATE = "/tenants/{tenant_id}/templates/{kind}/{channel}/{language}"
 
 
-@router.put(TEMPLATE, response_model=TemplateBody, tags=["admin"])
+@router.put(TEMPLATE, response_model=TemplateBody, tags=["admin"], responses=NOT_PROVISIONED)
 async def put_template(
-    tenant_id: str, kind: Kind, channel: Templated, language: Language, body: TemplateBody,
-    ctx: Ctx, who: AdminActor,
+    tenant_id: ProvisionedTenant, kind: Kind, channel: Templated, language: Language,
+    body: TemplateBody, ctx: Ctx, who: AdminActor,
 ) -> TemplateBody:  # fmt: skip
     """The tenant's own text for one kind, channel and language (Jinja2, sandboxed); 422
     unless it renders a sample."""
@@ -119,9 +131,9 @@ async def get_template(
     return TemplateBody(source=own or ctx.renderer.shipped(kind, Channel(channel), language))
 
 
-@router.delete(TEMPLATE, status_code=204, tags=["admin"])
+@router.delete(TEMPLATE, status_code=204, tags=["admin"], responses=NOT_PROVISIONED)
 async def delete_template(
-    tenant_id: str, kind: Kind, channel: Templated, language: Language, ctx: Ctx,
+    tenant_id: ProvisionedTenant, kind: Kind, channel: Templated, language: Language, ctx: Ctx,
     who: AdminActor,
 ) -> Response:  # fmt: skip
     await admin.delete_template(tenant_id, kind, Channel(channel), language, ctx.new_uow)
@@ -130,10 +142,10 @@ async def delete_template(
 
 @router.post(
     "/tenants/{tenant_id}/webhooks", status_code=201, response_model=SubscriptionView,
-    tags=["webhooks"],
+    tags=["webhooks"], responses=NOT_PROVISIONED,
 )  # fmt: skip
 async def subscribe(
-    tenant_id: str, body: SubscriptionBody, ctx: Ctx, who: AdminActor
+    tenant_id: ProvisionedTenant, body: SubscriptionBody, ctx: Ctx, who: AdminActor
 ) -> SubscriptionView:
     """Every (or the named) event of the tenant POSTed to ``url``, signed; the answer is
     the only time the signing secret is shown."""
@@ -152,17 +164,19 @@ async def subscriptions(tenant_id: str, ctx: Ctx, who: AdminActor) -> list[Subsc
 
 @router.post(
     "/tenants/{tenant_id}/webhooks/{subscription_id}/resume", response_model=SubscriptionView,
-    tags=["webhooks"],
+    tags=["webhooks"], responses=NOT_PROVISIONED,
 )  # fmt: skip
 async def resume(
-    tenant_id: str, subscription_id: str, ctx: Ctx, who: AdminActor
+    tenant_id: ProvisionedTenant, subscription_id: str, ctx: Ctx, who: AdminActor
 ) -> SubscriptionView:
     return SubscriptionView.of(await admin.resume(tenant_id, subscription_id, ctx.new_uow))
 
 
 @router.delete("/tenants/{tenant_id}/webhooks/{subscription_id}", status_code=204,
-               tags=["webhooks"])  # fmt: skip
-async def unsubscribe(tenant_id: str, subscription_id: str, ctx: Ctx, who: AdminActor) -> Response:
+               tags=["webhooks"], responses=NOT_PROVISIONED)  # fmt: skip
+async def unsubscribe(
+    tenant_id: ProvisionedTenant, subscription_id: str, ctx: Ctx, who: AdminActor
+) -> Response:
     await admin.unsubscribe(tenant_id, subscription_id, ctx.new_uow)
     return Response(status_code=204)
 

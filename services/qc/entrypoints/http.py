@@ -17,6 +17,7 @@ from services.qc.entrypoints.schemas import (
     VisitView,
 )
 from shared.admin import AdminActor
+from shared.tenant_http import NOT_PROVISIONED, ProvisionedTenant
 
 router = APIRouter(tags=["inspections"])
 TenantId = Annotated[str, Query(min_length=1, max_length=64)]
@@ -77,8 +78,13 @@ async def follow_up(ticket_id: str, body: FollowUpBody, ctx: Ctx, who: Who) -> V
     return VisitView.of(case)
 
 
-@router.put("/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"])
-async def put_policy(tenant_id: str, body: PolicyBody, ctx: Ctx, who: AdminActor) -> PolicyBody:
+@router.put(
+    "/tenants/{tenant_id}/qc-policy", response_model=PolicyBody, tags=["admin"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
+async def put_policy(
+    tenant_id: ProvisionedTenant, body: PolicyBody, ctx: Ctx, who: AdminActor
+) -> PolicyBody:
     return PolicyBody.of(await handlers.put_policy(tenant_id, body.policy(), ctx.new_uow))
 
 

@@ -23,14 +23,18 @@ from services.qc.entrypoints.appeal_schemas import (
 )
 from services.qc.entrypoints.deps import Ctx, Who
 from shared.admin import AdminActor
+from shared.tenant_http import NOT_PROVISIONED, ProvisionedTenant
 
 router = APIRouter(tags=["judgements and appeals"])
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
-@router.put("/tenants/{tenant_id}/units/{unit_id}", response_model=UnitView, tags=["admin"])
+@router.put(
+    "/tenants/{tenant_id}/units/{unit_id}", response_model=UnitView, tags=["admin"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
 async def put_unit(
-    tenant_id: str, unit_id: UnitId, body: UnitBody, ctx: Ctx, who: AdminActor
+    tenant_id: ProvisionedTenant, unit_id: UnitId, body: UnitBody, ctx: Ctx, who: AdminActor
 ) -> UnitView:
     """A unit that can be judged responsible, and the members who may appeal for it."""
     return UnitView.of(await appeals.put_unit(tenant_id, body.unit(unit_id), ctx.new_uow))
@@ -87,10 +91,10 @@ async def templates(
 
 @router.post(
     "/tenants/{tenant_id}/appeal-templates", response_model=TemplateView, status_code=201,
-    tags=["admin"],
+    tags=["admin"], responses=NOT_PROVISIONED,
 )  # fmt: skip
 async def add_template(
-    tenant_id: str, body: TemplateBody, ctx: Ctx, who: AdminActor
+    tenant_id: ProvisionedTenant, body: TemplateBody, ctx: Ctx, who: AdminActor
 ) -> TemplateView:
     template = await appeals.add_template(
         tenant_id, body.template_id, body.category, body.by_language(), ctx.library, ctx.new_uow
@@ -99,7 +103,10 @@ async def add_template(
 
 
 @router.post(
-    "/tenants/{tenant_id}/appeal-templates/{template_id}/retire", status_code=204, tags=["admin"]
-)
-async def retire_template(tenant_id: str, template_id: str, ctx: Ctx, who: AdminActor) -> None:
+    "/tenants/{tenant_id}/appeal-templates/{template_id}/retire", status_code=204, tags=["admin"],
+    responses=NOT_PROVISIONED,
+)  # fmt: skip
+async def retire_template(
+    tenant_id: ProvisionedTenant, template_id: str, ctx: Ctx, who: AdminActor
+) -> None:
     await appeals.retire_template(tenant_id, template_id, ctx.library, ctx.new_uow)

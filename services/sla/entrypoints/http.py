@@ -16,6 +16,7 @@ from services.sla.entrypoints.schemas import (
     calendar_view,
 )
 from shared.errors import NotFound
+from shared.tenant_http import NOT_PROVISIONED, ProvisionedTenant
 
 router = APIRouter()
 
@@ -32,8 +33,10 @@ async def get_calendar(tenant_id: str, request: Request) -> dict[str, Any]:
     return calendar_view(calendar, own)
 
 
-@router.put("/tenants/{tenant_id}/calendar")
-async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> Recomputed:
+@router.put("/tenants/{tenant_id}/calendar", responses=NOT_PROVISIONED)
+async def put_calendar(
+    tenant_id: ProvisionedTenant, body: CalendarBody, request: Request
+) -> Recomputed:
     ctx = context(request)
     count = await admin.put_calendar(
         tenant_id, body.to_calendar(), ctx.new_uow, ctx.holiday_presets
@@ -41,14 +44,16 @@ async def put_calendar(tenant_id: str, body: CalendarBody, request: Request) -> 
     return Recomputed(open_tickets=count)
 
 
-@router.delete("/tenants/{tenant_id}/calendar")
-async def delete_calendar(tenant_id: str, request: Request) -> Recomputed:
+@router.delete("/tenants/{tenant_id}/calendar", responses=NOT_PROVISIONED)
+async def delete_calendar(tenant_id: ProvisionedTenant, request: Request) -> Recomputed:
     count = await admin.delete_calendar(tenant_id, context(request).new_uow)
     return Recomputed(open_tickets=count)
 
 
-@router.post("/tenants/{tenant_id}/calendar/holidays")
-async def import_holidays(tenant_id: str, body: HolidayList, request: Request) -> dict[str, Any]:
+@router.post("/tenants/{tenant_id}/calendar/holidays", responses=NOT_PROVISIONED)
+async def import_holidays(
+    tenant_id: ProvisionedTenant, body: HolidayList, request: Request
+) -> dict[str, Any]:
     calendar = await admin.import_holidays(
         tenant_id, body.holiday_dates(), body.extra_days(), body.replace, context(request).new_uow
     )
@@ -71,8 +76,10 @@ async def get_settings(tenant_id: str, request: Request) -> dict[str, Any]:
     return {"own": own, "approval_time_counts": settings.approval_time_counts}
 
 
-@router.put("/tenants/{tenant_id}/settings")
-async def put_settings(tenant_id: str, body: SettingsBody, request: Request) -> Recomputed:
+@router.put("/tenants/{tenant_id}/settings", responses=NOT_PROVISIONED)
+async def put_settings(
+    tenant_id: ProvisionedTenant, body: SettingsBody, request: Request
+) -> Recomputed:
     """``approval_time_counts`` false: pending_approval pauses the resolution clock."""
     count = await admin.put_settings(tenant_id, body.to_settings(), context(request).new_uow)
     return Recomputed(open_tickets=count)
@@ -84,14 +91,16 @@ async def get_policies(tenant_id: str, request: Request) -> dict[str, Any]:
     return {"own": own, "policies": [p.as_plain() for p in policies]}
 
 
-@router.put("/tenants/{tenant_id}/policies")
-async def put_policies(tenant_id: str, body: PolicyList, request: Request) -> Recomputed:
+@router.put("/tenants/{tenant_id}/policies", responses=NOT_PROVISIONED)
+async def put_policies(
+    tenant_id: ProvisionedTenant, body: PolicyList, request: Request
+) -> Recomputed:
     policies = [p.to_policy() for p in body.policies]
     count = await admin.put_policies(tenant_id, policies, context(request).new_uow)
     return Recomputed(open_tickets=count)
 
 
-@router.delete("/tenants/{tenant_id}/policies")
-async def delete_policies(tenant_id: str, request: Request) -> Recomputed:
+@router.delete("/tenants/{tenant_id}/policies", responses=NOT_PROVISIONED)
+async def delete_policies(tenant_id: ProvisionedTenant, request: Request) -> Recomputed:
     count = await admin.delete_policies(tenant_id, context(request).new_uow)
     return Recomputed(open_tickets=count)

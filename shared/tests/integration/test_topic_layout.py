@@ -34,3 +34,16 @@ async def test_partitions_isr_and_retention_come_from_the_settings(infra, namesp
         assert partitions == 2
         assert configs["retention.ms"] == str(86_400_000)
         assert configs["min.insync.replicas"] == "1"
+
+
+async def test_the_tenant_registry_topic_is_compacted_and_its_dead_letters_expire(infra, namespace):
+    settings = KafkaSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap, topic_namespace=namespace
+    )
+    topic = settings.topics.intake_tenants
+    await ensure_topics(infra.kafka_bootstrap, [topic], ["g"], TopicLayout.of(settings))
+    _, registry = await topic_configs(infra.kafka_bootstrap, topic)
+    _, dead_letters = await topic_configs(infra.kafka_bootstrap, dead_letter_topic(topic))
+    assert registry["cleanup.policy"] == "compact"
+    assert dead_letters["cleanup.policy"] == "delete"
+    assert dead_letters["retention.ms"] == str(settings.topic_retention_s * 1000)

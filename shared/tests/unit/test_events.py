@@ -18,6 +18,7 @@ from shared.events import (
     decode_event,
     encode_event,
 )
+from shared.events.intake import TenantProvisioned, TenantProvisionedPayload
 from shared.events.submissions import Contact
 from shared.events.vocabulary import Channel, Priority, Severity, TicketStatus, TicketType
 
@@ -119,8 +120,44 @@ def test_every_event_class_parses_back_to_itself_by_its_type():
         assert event_type.count(".") == 1, event_type
         assert cls.topic_attr in {
             "intake_events",
+            "intake_tenants",
             "dispatch_events",
             "sla_events",
             "qc_events",
             "notify_events",
         }
+
+
+def provisioned(tenant: str = "acme", **payload: str) -> TenantProvisioned:
+    """``payload`` overrides the payload's fields (its ``tenant_id`` is the envelope's)."""
+    return TenantProvisioned(
+        occurred_at=datetime(2026, 3, 1, 9, 30, tzinfo=BEIJING),
+        producer="intake",
+        tenant_id=tenant,
+        payload=TenantProvisionedPayload(**({"tenant_id": tenant, "name": "ACME"} | payload)),
+    )
+
+
+def test_a_provisioned_tenant_is_keyed_by_its_id_and_names_no_ticket():
+    event = provisioned()
+
+    assert (event.key, event.ticket_id) == (b"acme", "")
+    assert decode_event(encode_event(event)) == event
+
+
+def test_a_provisioning_names_one_tenant_in_envelope_and_payload():
+    with pytest.raises(ValidationError, match="differs"):
+        provisioned("acme", tenant_id="beta")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "two\nlines", "x" * 201])
+def test_a_provisioned_tenant_has_a_one_line_name(name):
+    with pytest.raises(ValidationError):
+        provisioned(name=name)
+
+
+def test_a_provisioning_about_a_ticket_is_malformed():
+    raw = json.loads(encode_event(provisioned()))
+    raw["ticket_id"] = "t-1"
+    with pytest.raises(MalformedEvent):
+        decode_event(json.dumps(raw))

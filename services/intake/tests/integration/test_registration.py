@@ -32,7 +32,7 @@ async def test_bad_input_is_a_422_naming_the_field_and_stores_nothing(
     ]
     db = mongo_client[settings.mongo_db]
     assert await db.tickets.count_documents({}) == 0
-    assert await db.outbox.count_documents({}) == 0
+    assert await db.outbox.count_documents({"topic": settings.topics.intake_events}) == 0
 
 
 async def test_concurrent_submissions_get_distinct_gap_free_numbers(intake, namespace):
@@ -186,3 +186,17 @@ async def test_the_tenant_registry_is_an_admin_api(intake, namespace):
     assert [d["field"] for d in blank.json()["detail"]] == ["name"]
     unknown = await intake.put("/tenants/never-provisioned/config", json={})
     assert unknown.status_code == 404
+
+
+async def test_every_provisioning_is_announced_to_the_other_services(
+    intake, settings, infra, namespace
+):
+    async with TopicRecorder(infra.kafka_bootstrap, settings.topics.intake_tenants) as tenants:
+        renamed = await intake.put(f"/tenants/{namespace}", json={"name": "Почта"})
+        refused = await intake.put(f"/tenants/{namespace}", json={"name": ""})
+        announced = await tenants.wait_for_count(2)
+    assert (renamed.status_code, refused.status_code) == (200, 422)
+    assert [(e.event_type, e.tenant_id, e.key, e.payload.name) for e in announced] == [
+        ("tenant.provisioned", namespace, namespace.encode(), "Test tenant"),
+        ("tenant.provisioned", namespace, namespace.encode(), "Почта"),
+    ]

@@ -5,6 +5,7 @@ from services.intake.app.tenants import ProvisionTenant
 from services.intake.domain.config import TenantConfig
 from services.intake.tests.unit.fakes import FakeUnitOfWork
 from shared.errors import NotFound
+from shared.events.intake import TenantProvisioned
 
 DEFAULTS = TenantConfig()
 
@@ -32,6 +33,19 @@ async def test_provisioning_again_renames_and_keeps_the_configuration():
     assert await tenants.config_of("acme", uow, DEFAULTS) == config
 
 
+async def test_every_provisioning_is_announced_with_the_registry_write():
+    uow = FakeUnitOfWork()
+    await tenants.provision_tenant(ProvisionTenant("zeta", "Zeta Telecom"), uow)
+    await tenants.provision_tenant(ProvisionTenant("zeta", "Zeta Post"), uow)
+
+    announced = [e for e in uow.published if isinstance(e, TenantProvisioned)]
+    assert [(e.tenant_id, e.payload.name, e.key) for e in announced] == [
+        ("zeta", "Zeta Telecom", b"zeta"),
+        ("zeta", "Zeta Post", b"zeta"),
+    ]
+    assert uow.commits == 2  # each one committed with its registry write
+
+
 async def test_an_unknown_tenant_cannot_be_configured_or_read():
     uow = FakeUnitOfWork()
     with pytest.raises(NotFound):
@@ -39,3 +53,4 @@ async def test_an_unknown_tenant_cannot_be_configured_or_read():
     with pytest.raises(NotFound):
         await tenants.config_of("ghost", uow, DEFAULTS)
     assert "ghost" not in uow.tenants.rows
+    assert uow.published == []

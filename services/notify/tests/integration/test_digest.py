@@ -21,6 +21,7 @@ from shared.events.vocabulary import TicketStatus
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -57,6 +58,7 @@ async def test_changes_within_the_window_go_out_as_one_digest_per_channel(
     settings = service_settings(NotifySettings, sender_poll_interval_s=0.2)
     registered = ticket_registered("t-d", tenant_id=tenant)
     async with running(create_app(settings, senders=senders(sms_file, smtp_server.port))) as n:
+        await make_known(n, infra.kafka_bootstrap, settings.topics, tenant)
         await n.put(f"/tenants/{tenant}/people/li.wei", json=LI_WEI, headers=ADMIN)
         put = await n.put(f"/tenants/{tenant}/notify-settings", headers=ADMIN,
                           json={"language": "en", "digest_window_s": WINDOW_S})  # fmt: skip

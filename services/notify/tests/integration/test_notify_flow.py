@@ -32,6 +32,7 @@ from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -92,6 +93,7 @@ async def test_who_is_told_what_once_with_webhooks_retried_across_a_restart(
     registered, later = story(tenant)
     receiver.answer(503, {"error": "busy"})  # the first webhook attempt fails
     async with running(create_app(settings, senders=senders(sms_file, smtp_server.port))) as n:
+        await make_known(n, infra.kafka_bootstrap, settings.topics, tenant)
         put = await n.put(f"/tenants/{tenant}/people/li.wei", json=LI_WEI, headers=ADMIN)
         hook = await n.post(f"/tenants/{tenant}/webhooks", headers=ADMIN, json={
             "url": f"{receiver.url}/hooks", "event_types": ["ticket.transferred"],

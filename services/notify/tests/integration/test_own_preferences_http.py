@@ -10,6 +10,7 @@ from services.notify.settings import NotifySettings
 from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -28,8 +29,10 @@ async def test_a_person_changes_only_their_own_preferences(
 ) -> None:
     tenant = f"{namespace}-p"
     people = f"/tenants/{tenant}/people"
-    async with running(create_app(service_settings(NotifySettings))) as n:
+    settings = service_settings(NotifySettings)
+    async with running(create_app(settings)) as n:
         blank = await n.get(f"{people}/li.wei/preferences")
+        await make_known(n, settings.kafka_bootstrap_servers, settings.topics, tenant)
         await n.put(f"{people}/li.wei", json=ENTRY, headers=ADMIN)
         saved = await n.put(f"{people}/li.wei/preferences", json=OWN, headers=LI_WEI)
         mine = await n.get(f"{people}/li.wei/preferences")

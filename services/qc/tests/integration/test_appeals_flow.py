@@ -19,6 +19,7 @@ from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -60,6 +61,7 @@ async def test_a_complaint_is_judged_appealed_and_overturned_to_another_unit(
         running(create_app(settings)) as qc,
         TopicRecorder(infra.kafka_bootstrap, topics.qc_events) as qc_events,
     ):
+        await make_known(qc, infra.kafka_bootstrap, topics, tenant)
         units = (("delivery-3", {"name": "投递三部", "members": ["li"]}),
                  ("sorting", {"name": "分拣中心", "members": ["wang"]}))  # fmt: skip
         for unit, body in units:
@@ -142,6 +144,7 @@ async def test_tenants_add_their_own_templates_and_retire_any(
     texts = {"zh-CN": "因{city}暴雪,邮件延误。", "en": "Heavy snow in {city} delayed it."}
     own = {"template_id": "acme.weather", "category": "special_circumstances", "texts": texts}
     async with running(create_app(settings)) as qc:
+        await make_known(qc, settings.kafka_bootstrap_servers, settings.topics, tenant)
         added = await qc.post(f"/tenants/{tenant}/appeal-templates", json=own, headers=ADMIN)
         duplicate = await qc.post(f"/tenants/{tenant}/appeal-templates", json=own, headers=ADMIN)
         bad = own | {"template_id": "acme.bad", "texts": {"zh-CN": "{city}", "ru": "{town}"}}

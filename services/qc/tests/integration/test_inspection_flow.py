@@ -16,6 +16,7 @@ from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
+from shared.testing.tenants import make_known
 from shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -60,6 +61,7 @@ async def test_inspected_and_uninspected_tickets_go_back_upstream_once(
         running(create_app(settings)) as qc,
         TopicRecorder(infra.kafka_bootstrap, topics.upstream_returns) as upstream,
     ):
+        await make_known(qc, infra.kafka_bootstrap, topics, tenant)
         put = await qc.put(f"/tenants/{tenant}/qc-policy", json=sampled_none, headers=ADMIN)
         # Every event twice, dispatch's before intake's registration.
         await publish_in_order(infra.kafka_bootstrap, topics.dispatch_events, *plain, *late,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import configure_tiny_targets, emergency
+from services.sla.tests.integration.helpers import configure_tiny_targets, emergency, serving
 from shared.events import EventEnvelope
 from shared.events.dispatch import TicketStatusChanged, TicketStatusChangedPayload
 from shared.events.sla import SlaBreached, SlaWarningIssued
@@ -29,7 +29,7 @@ def breaches(events: list[EventEnvelope], ticket_id: str) -> list[SlaBreached]:
 
 async def test_an_unaccepted_emergency_ticket_breaches_after_its_due_instant(settings, infra):
     async with (
-        running(create_app(settings)) as sla,
+        serving(settings) as sla,
         TopicRecorder(infra.kafka_bootstrap, settings.topics.sla_events) as out,
     ):
         await configure_tiny_targets(sla, response_seconds=2)
@@ -68,7 +68,7 @@ async def test_a_ticket_waiting_for_the_customer_does_not_breach(settings, infra
     )  # fmt: skip
     topics = settings.topics
     async with (
-        running(create_app(settings)) as sla,
+        serving(settings) as sla,
         TopicRecorder(infra.kafka_bootstrap, topics.sla_events) as out,
     ):
         await configure_tiny_targets(sla, response_seconds=3)
@@ -89,7 +89,7 @@ async def test_a_due_time_passed_while_down_fires_once_after_restart(settings, i
     ticket = emergency("r-1")
     topics = settings.topics
     async with TopicRecorder(infra.kafka_bootstrap, topics.sla_events) as out:
-        async with running(create_app(settings)) as sla:
+        async with serving(settings) as sla:
             await configure_tiny_targets(sla, response_seconds=4)
             await publish_in_order(infra.kafka_bootstrap, topics.intake_events, ticket)
             before = await eventually(

@@ -6,10 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import TENANT, emergency
+from services.sla.tests.integration.helpers import TENANT, emergency, serving
 from shared.clock import FakeClock
-from shared.testing.apps import running
 from shared.testing.kafka import publish_in_order
 from shared.testing.waiting import eventually
 
@@ -35,7 +33,7 @@ POLICY = {
 
 async def test_a_china_preset_calendar_over_http(settings, infra):
     clock = FakeClock(NEW_YEARS_EVE)
-    async with running(create_app(settings, clock=clock)) as sla:
+    async with serving(settings, clock=clock) as sla:
         put = await sla.put(f"/tenants/{TENANT}/calendar", json=CALENDAR)
         stored = (await sla.get(f"/tenants/{TENANT}/calendar")).json()
         await sla.put(f"/tenants/{TENANT}/policies", json={"policies": [POLICY]})
@@ -86,7 +84,7 @@ async def test_a_china_preset_calendar_over_http(settings, infra):
     ],
 )
 async def test_an_unknown_preset_is_refused_naming_the_field(settings, preset, field):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         response = await sla.put(
             f"/tenants/{TENANT}/calendar", json={"weekly": WEEKDAYS, "preset": preset}
         )
@@ -97,7 +95,7 @@ async def test_an_unknown_preset_is_refused_naming_the_field(settings, preset, f
 
 
 async def test_a_holiday_import_keeps_the_preset(settings):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         await sla.put(f"/tenants/{TENANT}/calendar", json=CALENDAR)
         imported = await sla.post(
             f"/tenants/{TENANT}/calendar/holidays",
@@ -118,7 +116,7 @@ async def test_the_refresh_keeps_a_calendar_saved_last_year_ahead(settings):
     and asked for the open tickets to be recomputed."""
     clock = FakeClock(NEW_YEARS_EVE)
     fast = settings.model_copy(update={"calendar_refresh_interval_s": 0.1})
-    async with running(create_app(fast, clock=clock)) as sla:
+    async with serving(fast, clock=clock) as sla:
         await sla.put(f"/tenants/{TENANT}/calendar", json=CALENDAR)
         before = (await sla.get(f"/tenants/{TENANT}/recompute")).json()
         clock.advance(timedelta(days=365))

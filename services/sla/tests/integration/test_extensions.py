@@ -5,12 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import ALWAYS, TENANT, emergency
+from services.sla.tests.integration.helpers import ALWAYS, TENANT, emergency, serving
 from shared.events import Actor
 from shared.events.dispatch import ExtensionApproved, ExtensionApprovedPayload
 from shared.events.vocabulary import TicketStatus
-from shared.testing.apps import running
 from shared.testing.kafka import publish_in_order
 from shared.testing.waiting import eventually
 
@@ -22,7 +20,7 @@ def millis(instant: datetime) -> datetime:
 
 
 async def test_an_approved_extension_moves_the_resolution_due_time(settings, infra):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         await sla.put(f"/tenants/{TENANT}/calendar", json={"zone": "UTC", "weekly": ALWAYS})
         policy = {"policy_id": "p1", "priorities": ["P1"],
                   "targets": [{"metric": "resolution", "business_hours": 1}]}  # fmt: skip
@@ -65,7 +63,7 @@ async def test_an_approved_extension_moves_the_resolution_due_time(settings, inf
 
 
 async def test_the_approval_time_setting_over_http(settings):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         default = (await sla.get(f"/tenants/{TENANT}/settings")).json()
         put = await sla.put(f"/tenants/{TENANT}/settings", json={"approval_time_counts": False})
         shown = (await sla.get(f"/tenants/{TENANT}/settings")).json()

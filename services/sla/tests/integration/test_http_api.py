@@ -4,9 +4,7 @@ import asyncio
 
 import pytest
 
-from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import TENANT, emergency
-from shared.testing.apps import running
+from services.sla.tests.integration.helpers import TENANT, emergency, serving
 from shared.testing.kafka import publish_in_order
 from shared.testing.waiting import eventually
 
@@ -16,7 +14,7 @@ OFFICE = {"mon": ["09:00-12:00", "13:00-18:00"], "tue": ["09:00-18:00"]}
 
 
 async def test_calendar_crud_and_holiday_import(settings):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         default = (await sla.get(f"/tenants/{TENANT}/calendar")).json()
         put = await sla.put(
             f"/tenants/{TENANT}/calendar",
@@ -57,7 +55,7 @@ async def test_calendar_crud_and_holiday_import(settings):
     ],
 )
 async def test_a_bad_calendar_is_refused_naming_the_field(settings, body, field):
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         response = await sla.put(f"/tenants/{TENANT}/calendar", json=body)
         stored = (await sla.get(f"/tenants/{TENANT}/calendar")).json()
     assert response.status_code == 422
@@ -69,7 +67,7 @@ async def test_policies_crud_and_a_change_recomputes_open_tickets(settings, infr
     always = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     policy = {"policy_id": "p1", "priorities": ["P1"],
               "targets": [{"metric": "response", "business_hours": 1}]}  # fmt: skip
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         defaults = (await sla.get(f"/tenants/{TENANT}/policies")).json()
         await sla.put(f"/tenants/{TENANT}/calendar", json={"zone": "UTC", "weekly": always})
         await sla.put(f"/tenants/{TENANT}/policies", json={"policies": [policy]})
@@ -108,7 +106,7 @@ async def test_policies_crud_and_a_change_recomputes_open_tickets(settings, infr
 
 async def test_a_holiday_on_a_stored_make_up_day_is_a_conflict_and_changes_nothing(settings):
     calendar = {"weekly": OFFICE, "extra_working_days": {"2026-10-10": ["09:00-17:00"]}}
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         put = await sla.put(f"/tenants/{TENANT}/calendar", json=calendar)
         clash = await sla.post(
             f"/tenants/{TENANT}/calendar/holidays",
@@ -137,7 +135,7 @@ async def test_concurrent_holiday_imports_all_land(settings):
     """Imports race each other and the recompute worker on the tenant's documents: each one
     that loses runs again, none is a 500, and every holiday is kept."""
     days = [f"2027-0{m}-1{d}" for m in range(1, 5) for d in range(0, 3)]
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         answers = await asyncio.gather(*(
             sla.post(f"/tenants/{TENANT}/calendar/holidays", json={"holidays": [day]})
             for day in days

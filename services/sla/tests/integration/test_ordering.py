@@ -4,10 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import configure_tiny_targets, emergency
+from services.sla.tests.integration.helpers import configure_tiny_targets, emergency, serving
 from shared.events.dispatch import TicketAccepted, TicketAcceptedPayload
-from shared.testing.apps import running
 from shared.testing.kafka import publish_in_order
 from shared.testing.waiting import eventually
 
@@ -23,7 +21,7 @@ async def test_an_accept_seen_before_the_registration_still_stops_the_clock(
         tenant_id=ticket.tenant_id, ticket_id="o-1", payload=TicketAcceptedPayload(assignee="li"),
     )  # fmt: skip
     pending = mongo_client[settings.mongo_db].pending_events
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         await configure_tiny_targets(sla, response_seconds=600)
         await publish_in_order(infra.kafka_bootstrap, settings.topics.dispatch_events, accept)
         await eventually(lambda: pending.count_documents({"ticket_id": "o-1"}), lambda n: n == 1)

@@ -7,8 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.sla.bootstrap import create_app
-from services.sla.tests.integration.helpers import ALWAYS, TENANT, emergency
+from services.sla.tests.integration.helpers import ALWAYS, TENANT, emergency, serving
 from shared.clock import FakeClock
 from shared.events import EventEnvelope
 from shared.events.dispatch import ClosureReason, TicketClosed, TicketClosedPayload
@@ -25,7 +24,6 @@ from shared.events.qc import (
 )
 from shared.events.sla import SlaBreached, SlaMetric
 from shared.events.vocabulary import TicketStatus
-from shared.testing.apps import running
 from shared.testing.builders import ticket_registered
 from shared.testing.kafka import publish_in_order
 from shared.testing.recorder import TopicRecorder
@@ -105,7 +103,7 @@ async def test_a_closed_tickets_inspection_and_appeal_windows_breach_unless_met(
     minutes = [MONDAY + timedelta(minutes=n) for n in (30, 60, 70, 90, 100)]
     topics = settings.topics
     async with (
-        running(create_app(settings, clock=clock)) as sla,
+        serving(settings, clock=clock) as sla,
         TopicRecorder(infra.kafka_bootstrap, topics.sla_events) as out,
     ):
         await publish_in_order(
@@ -170,7 +168,7 @@ async def test_a_qc_event_before_the_registration_is_parked_then_applied(
     ticket = emergency("qc-early", now)
     pending = mongo_client[settings.mongo_db].pending_events
     topics = settings.topics
-    async with running(create_app(settings)) as sla:
+    async with serving(settings) as sla:
         await configure_qc_targets(sla, inspection_s=600, appeal_s=600)
         await publish_in_order(
             infra.kafka_bootstrap, topics.qc_events,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.sla.bootstrap import TIMER_LEASES, create_app
-from services.sla.tests.integration.helpers import configure_tiny_targets, emergency
+from services.sla.tests.integration.helpers import configure_tiny_targets, emergency, serving
 from shared.events.sla import SlaBreached
 from shared.mongo.leases import MongoShardLeases
 from shared.testing.apps import running
@@ -40,7 +40,7 @@ async def test_two_running_replicas_fire_each_breach_once(settings, infra, mongo
     two = settings.model_copy(update={"replica_id": "two"})
     topics = settings.topics
     async with (
-        running(create_app(one)) as sla,
+        serving(one) as sla,
         running(create_app(two)),
         TopicRecorder(infra.kafka_bootstrap, topics.sla_events) as out,
     ):
