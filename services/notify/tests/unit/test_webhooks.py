@@ -149,7 +149,7 @@ def test_temporary_statuses(status, temporary):
 @pytest.mark.parametrize(
     "address",
     ["127.0.0.1", "::1", "10.1.2.3", "172.16.0.1", "192.168.0.10", "169.254.169.254",
-     "100.64.0.1", "0.0.0.0", "224.0.0.1", "fe80::1%eth0", "fd00::1", "::ffff:10.0.0.1"],
+     "100.64.0.1", "0.1.2.3", "::", "224.0.0.1", "fe80::1%eth0", "fd00::1", "::ffff:10.0.0.1"],
 )  # fmt: skip
 def test_addresses_of_the_deployments_own_network_are_refused(address):
     assert unreachable_from_outside(address)
